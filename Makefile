@@ -1,0 +1,55 @@
+# The two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+comma := ,
+.DEFAULT_GOAL := help
+
+ADDONS      := appliance_sales,appliance_stock,appliance_crm,appliance_reports
+TEST_ADDONS := $(ADDONS),test_appliance_full
+DB          ?= appliance_demo
+TEST_DB     ?= appliance_test
+PORT        ?= 8069
+HISTORY     ?= demo
+# Odoo's interpreter: $(ODOO_PYTHON) if set, else found by tools/odoo-python (which
+# explains how to install Odoo 19 when it is missing).
+ODOO_PY      = $(shell tools/odoo-python)
+ODOO         = $(ODOO_PY) -m odoo -c odoo.conf --data-dir=$(CURDIR)/.odoo-data
+
+.PHONY: help check-odoo deps sysdeps run run-init history test test-odoo test-pytest lint i18n screenshot bench-data clean
+
+help:
+	@echo "make run     - install or update DB '$(DB)' with demo data + history, serve http://localhost:$(PORT) (admin/admin)"
+	@echo "make test    - fresh DB '$(TEST_DB)', install the addons, run every test, print 'N passed, N failed'"
+	@echo "make lint    - ruff, ruff-format, pylint-odoo, XML checks and the Odoo 19 idiom gate"
+	@echo "make i18n    - re-export each addon's .pot from DB '$(DB)'"
+	@echo "make bench-data SCALE=bench - build the benchmark dataset in DB appliance_bench"
+
+check-odoo:
+	@tools/odoo-python >/dev/null
+
+# PyPI requirements go into Odoo's environment, only when something is missing.
+deps: check-odoo
+	@$(ODOO_PY) tools/ensure_requirements.py requirements.txt
+
+# System packages for browser tests, PDF and Chinese fonts (installed as root when missing).
+sysdeps:
+	@tools/ensure_sysdeps.sh
+
+run: deps
+	@$(ODOO_PY) tools/prepare_db.py --db $(DB) --addons $(ADDONS) --history $(HISTORY)
+	$(ODOO) -d $(DB) --http-port=$(PORT) --db-filter='^$(DB)$$'
+
+test: deps sysdeps
+	@$(ODOO_PY) tools/run_tests.py --db $(TEST_DB) --addons $(TEST_ADDONS)
+
+lint:
+	@tools/lint.sh
+
+i18n: check-odoo
+	@for a in $(subst $(comma), ,$(ADDONS)); do \
+	  $(ODOO) i18n export -d $(DB) -o addons/$$a/i18n/$$a.pot $$a || exit 1; done
+
+bench-data: deps
+	@$(ODOO_PY) tools/prepare_db.py --db appliance_bench --addons $(ADDONS) --history $(or $(SCALE),bench) --no-demo-check
+
+clean:
+	rm -rf .odoo-data .test-logs
