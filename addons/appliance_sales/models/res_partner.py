@@ -18,6 +18,10 @@ class ResPartner(models.Model):
         index=True,
         tracking=True,
     )
+    appliance_name_en = fields.Char(
+        string="English Name",
+        help="Name printed on English documents for customers registered under a Chinese name.",
+    )
     appliance_customer_code = fields.Char(
         string="Customer Code",
         index=True,
