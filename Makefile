@@ -14,7 +14,7 @@ HISTORY     ?= demo
 ODOO_PY      = $(shell tools/odoo-python)
 ODOO         = $(ODOO_PY) -m odoo -c odoo.conf --data-dir=$(CURDIR)/.odoo-data
 
-.PHONY: help check-odoo deps sysdeps run run-init history test test-odoo test-pytest lint i18n screenshot bench-data clean
+.PHONY: help check-odoo deps sysdeps run test lint i18n bench-data clean
 
 help:
 	@echo "make run     - install or update DB '$(DB)' with demo data + history, serve http://localhost:$(PORT) (admin/admin)"
@@ -49,7 +49,7 @@ i18n: check-odoo
 	  $(ODOO) i18n export -d $(DB) -o addons/$$a/i18n/$$a.pot $$a || exit 1; done
 
 bench-data: deps
-	@$(ODOO_PY) tools/prepare_db.py --db appliance_bench --addons $(ADDONS) --history $(or $(SCALE),bench) --no-demo-check
+	@$(ODOO_PY) tools/prepare_db.py --db appliance_bench --addons $(ADDONS) --history $(or $(SCALE),bench)
 
 clean:
 	rm -rf .odoo-data .test-logs

@@ -2,3 +2,4 @@ from . import appliance_brand
 from . import appliance_set_component
 from . import product_template
 from . import res_partner
+from . import sale_order

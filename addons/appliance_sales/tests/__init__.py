@@ -1,0 +1,2 @@
+from . import test_set_master
+from . import test_roles

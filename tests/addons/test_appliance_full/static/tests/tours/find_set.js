@@ -1,0 +1,25 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("appliance_find_set_by_model_code", {
+    steps: () => [
+        {
+            trigger: ".o_searchview_input",
+            run: "edit KYN28A",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o-dropdown-item:contains('Model Code')",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('KYN28A-12 withdrawable switchgear')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_notebook a:contains('Specifications')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='appliance_model_code']:contains('KYN28A-12/T1250-31.5')",
+        },
+    ],
+});

@@ -1,0 +1,2 @@
+from . import test_order_to_invoice
+from . import test_ui
