@@ -54,7 +54,7 @@ done
 if [ "$fix" = 1 ]; then
   mapfile -t pyfiles < <(printf '%s\n' "${existing[@]}" | grep -E '\.pyi?$' || true)
   if [ "${#pyfiles[@]}" -gt 0 ]; then
-    "$venv/bin/ruff" check --fix --force-exclude --exit-zero --quiet "${pyfiles[@]}"
+    "$venv/bin/ruff" check --fix --force-exclude --exit-zero --silent "${pyfiles[@]}"
     "$venv/bin/ruff" format --force-exclude --quiet "${pyfiles[@]}"
   fi
 fi

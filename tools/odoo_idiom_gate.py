@@ -74,13 +74,16 @@ def main():
     if not dirs:
         parser.error(f"no such directory: {', '.join(args.addons_dirs)}")
     # Scripts log their own notes (e.g. domains they cannot parse): keep warnings.
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
     findings = list(check(dirs, args.from_version))
     for name, path, diff in findings:
         print(f"{path}: would be rewritten by odoo/upgrade_code/{name}")
         shown = diff[:MAX_DIFF_LINES]
-        sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in shown)
+        for line in shown:
+            sys.stdout.write(line if line.endswith("\n") else line + "\n")
         if len(diff) > len(shown):
             print(f"... ({len(diff) - len(shown)} more diff lines)")
     if findings:

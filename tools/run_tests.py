@@ -54,7 +54,7 @@ def run_odoo_tests(db, addons, log_path):
     cmd = [
         sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"),
         f"--data-dir={LOGS / 'data'}",
-        "-d", db, "-i", addons, "--with-demo",
+        "-d", db, "-i", addons, "--with-demo", "--load-language=zh_CN",
         "--test-enable", f"--test-tags={tags}",
         f"--http-port={free_port()}", "--stop-after-init",
         "--max-cron-threads=0", "--log-level=info",
