@@ -15,6 +15,8 @@
         "views/appliance_brand_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/appliance_model_alias_views.xml",
+        "views/sale_order_views.xml",
         "views/appliance_sales_menus.xml",
     ],
     "demo": [

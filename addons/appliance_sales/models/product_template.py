@@ -1,13 +1,17 @@
 import re
-import unicodedata
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.fields import Domain
+
+from ..utils import normalize_model_code
+
+LIKE_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")
+
 # IEC 60529: "IP" + solids digit (0-6 or X) + liquids digit (0-9 or X),
 # optionally an additional letter (A-D) and a supplementary letter (H, M, S, W).
 IP_CODE_RE = re.compile(r"^IP[0-6X][0-9X][A-D]?[HMSW]?$")
-_MODEL_KEY_STRIP_RE = re.compile(r"[\s\-_/.·]+")
 
 # (field, lower bound exclusive, upper bound inclusive) of each numeric spec
 SPEC_RANGES = (
@@ -19,18 +23,6 @@ SPEC_RANGES = (
     ("height_mm", 0.0, 10000.0),
 )
 
-
-def normalize_model_code(code):
-    """Return the matching key of a model code.
-
-    Full-width characters become half-width (NFKC), letters upper case, and
-    spaces, hyphens, underscores, slashes and dots disappear, so that
-    ``ggd2-38``, ``GGD2 38`` and ``ＧＧＤ２－３８`` share the key ``GGD238``.
-    """
-    if not code:
-        return False
-    key = unicodedata.normalize("NFKC", code).upper()
-    return _MODEL_KEY_STRIP_RE.sub("", key) or False
 
 
 class ProductTemplate(models.Model):
@@ -95,6 +87,21 @@ class ProductTemplate(models.Model):
         "appliance.set.component", "set_tmpl_id", string="Components"
     )
     appliance_component_count = fields.Integer(compute="_compute_appliance_component_count")
+    appliance_alias_ids = fields.One2many(
+        "appliance.model.alias", "product_tmpl_id", string="Customer Codes"
+    )
+    appliance_spec_summary = fields.Char(
+        string="Key Specs",
+        compute="_compute_appliance_spec_summary",
+        help="Model code and key ratings as shown on order lines.",
+    )
+    appliance_floor_price = fields.Float(
+        string="Floor Price",
+        digits="Product Price",
+        groups="sales_team.group_sale_salesman",
+        help="Lowest net unit price (company currency, before taxes) a salesperson may "
+        "sell at. Only users allowed to sell below the floor may go under it.",
+    )
 
     _appliance_model_key_company_unique = models.UniqueIndex(
         "(appliance_model_key, COALESCE(company_id, 0))"
@@ -111,10 +118,97 @@ class ProductTemplate(models.Model):
         for template in self:
             template.appliance_model_key = normalize_model_code(template.appliance_model_code)
 
+    @api.depends(
+        "appliance_model_code", "rated_voltage_kv", "rated_current_a",
+        "breaking_capacity_ka", "ip_rating", "width_mm", "depth_mm", "height_mm",
+    )  # fmt: skip
+    def _compute_appliance_spec_summary(self):
+        for template in self:
+            template.appliance_spec_summary = template._appliance_spec_summary()
+
+    def _appliance_spec_summary(self):
+        """Model code and key ratings in one line, e.g. 'GGD2-38 · 0.4 kV · 1600 A'."""
+        self.ensure_one()
+        fmt = "{:g}".format
+        parts = [self.appliance_model_code or ""]
+        if self.rated_voltage_kv:
+            parts.append(f"{fmt(self.rated_voltage_kv)} kV")
+        if self.rated_current_a:
+            parts.append(f"{fmt(self.rated_current_a)} A")
+        if self.breaking_capacity_ka:
+            parts.append(f"{fmt(self.breaking_capacity_ka)} kA")
+        if self.ip_rating:
+            parts.append(self.ip_rating)
+        if self.width_mm and self.depth_mm and self.height_mm:
+            parts.append(f"{self.width_mm}×{self.depth_mm}×{self.height_mm} mm")
+        return " · ".join(p for p in parts if p)
+
     @api.depends("appliance_component_ids")
     def _compute_appliance_component_count(self):
         for template in self:
             template.appliance_component_count = len(template.appliance_component_ids)
+
+    # ------------------------------------------------------------
+    # SEARCH
+    # ------------------------------------------------------------
+
+    @api.model
+    def _appliance_code_domain(self, key, partner=None, exact=False):
+        """Templates whose model code, or ``partner``'s own code for them,
+        normalises to ``key`` (``exact``) or starts with it."""
+        operator, value = ("=", key) if exact else ("=like", f"{key}%")
+        domain = Domain("appliance_model_key", operator, value)
+        if partner:
+            domain |= Domain(
+                "appliance_alias_ids",
+                "any",
+                [("partner_id", "=", partner.commercial_partner_id.id), ("key", operator, value)],
+            )
+        return domain
+
+    @api.model
+    def _appliance_code_name_search(self, records, name, domain, operator, limit, result):
+        """Put the records matching ``name`` as a model code before ``result``.
+
+        Shared by product.template and product.product ``name_search``: with a
+        customer in the context (``partner_id``, as on order lines) that
+        customer's own codes match too.
+        """
+        key = operator in LIKE_OPERATORS and normalize_model_code(name)
+        if not key:
+            return result
+        partner = self.env["res.partner"].browse(self.env.context.get("partner_id")).exists()
+        code_domain = self._appliance_code_domain(key, partner or None)
+        if records._name == "product.product":
+            code_domain = Domain("product_tmpl_id", "any", code_domain)
+        matched = records.search_fetch(
+            Domain(domain or Domain.TRUE) & code_domain,
+            ["display_name", "appliance_model_key"],
+            limit=limit,
+        )
+        exact = matched.filtered(lambda r: r.appliance_model_key == key)
+        ordered = [(r.id, r.display_name) for r in exact | matched]
+        seen = {rid for rid, _name in ordered}
+        ordered += [row for row in result if row[0] not in seen]
+        return ordered[:limit] if limit else ordered
+
+    @api.model
+    def _appliance_widen_display_domain(self, domain, operator, value):
+        """``domain`` OR model code contains ``value`` normalised (both product models)."""
+        if operator in LIKE_OPERATORS and isinstance(value, str):
+            if key := normalize_model_code(value):
+                domain = Domain(domain) | Domain("appliance_model_key", "=like", f"%{key}%")
+        return domain
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        return self._appliance_widen_display_domain(domain, operator, value)
+
+    @api.model
+    def name_search(self, name="", domain=None, operator="ilike", limit=100):
+        result = super().name_search(name, domain, operator, limit)
+        return self._appliance_code_name_search(self, name, domain, operator, limit, result)
 
     # ------------------------------------------------------------
     # CONSTRAINTS

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..utils import phone_kind
 
 
 class ResPartner(models.Model):
@@ -34,3 +36,20 @@ class ResPartner(models.Model):
         " WHERE appliance_customer_code IS NOT NULL",
         "Another customer of this company already has this customer code.",
     )
+
+    @api.onchange("phone")
+    def _onchange_phone_appliance_format(self):
+        if self.phone and not phone_kind(self.phone):
+            return {
+                "warning": {
+                    "title": self.env._("Check the phone number"),
+                    "message": self.env._(
+                        "%s is neither a mainland mobile (11 digits starting with 1), a"
+                        " landline with its area code, nor an international number"
+                        " (+country code…). Orders for this customer cannot be confirmed"
+                        " until it is corrected.",
+                        self.phone,
+                    ),
+                }
+            }
+        return None

@@ -1,2 +1,3 @@
 from . import test_set_master
 from . import test_roles
+from . import test_order_entry

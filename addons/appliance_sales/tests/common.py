@@ -90,6 +90,11 @@ class ApplianceCase(TransactionCase):
                 "appliance_customer_type": "contractor",
                 "appliance_customer_code": "T-JS-001",
                 "user_id": cls.salesperson_a.id,
+                "phone": "025-86668888",
+                "street": "江宁区天元中路 88 号",
+                "city": "南京",
+                "state_id": env.ref("base.state_cn_JS").id,
+                "country_id": env.ref("base.cn").id,
             }
         )
 

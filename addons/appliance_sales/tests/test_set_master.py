@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.appliance_sales.models.product_template import normalize_model_code
+from odoo.addons.appliance_sales.utils import normalize_model_code
 
 from .common import ApplianceCase
 
