@@ -76,7 +76,9 @@ TRACK_REQUESTS_JS = r"""
 (() => {
     if (window.__shotInflight !== undefined) { return; }
     window.__shotInflight = 0;
-    const done = () => { window.__shotInflight = Math.max(0, window.__shotInflight - 1); };
+    const done = () => {
+        window.__shotInflight = Math.max(0, window.__shotInflight - 1);
+    };
     const send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.send = function (...args) {
         window.__shotInflight++;
@@ -93,17 +95,29 @@ TRACK_REQUESTS_JS = r"""
             return p;
         };
     }
+    // No blinking text caret in screenshots (the search box has focus).
+    const style = () => {
+        const el = document.createElement("style");
+        el.textContent = "* { caret-color: transparent !important; }";
+        document.head.appendChild(el);
+    };
+    if (document.head) {
+        style();
+    } else {
+        document.addEventListener("DOMContentLoaded", style);
+    }
 })();
 """
 
 # Returns null when the page is idle, else a short reason.
 BUSY_JS = r"""
 (() => {
-    if (document.readyState !== "complete") { return "document " + document.readyState; }
-    if (window.__shotInflight) { return window.__shotInflight + " request(s) in flight"; }
-    if (document.querySelector(".o_loading_indicator")) { return "Odoo loading indicator shown"; }
-    if (document.querySelector(".o_blockUI")) { return "Odoo UI blocked (blockUI)"; }
-    if (document.fonts && document.fonts.status !== "loaded") { return "fonts loading"; }
+    const q = (sel) => document.querySelector(sel);
+    if (document.readyState !== "complete") { return "page " + document.readyState; }
+    if (window.__shotInflight) { return window.__shotInflight + " request(s) pending"; }
+    if (q(".o_loading_indicator")) { return "Odoo loading indicator shown"; }
+    if (q(".o_blockUI")) { return "Odoo UI blocked (blockUI)"; }
+    if (document.fonts && document.fonts.status !== "loaded") { return "fonts"; }
     const img = Array.from(document.images).find((i) => !i.complete);
     if (img) { return "image loading: " + img.src.slice(0, 120); }
     return null;
@@ -112,7 +126,8 @@ BUSY_JS = r"""
 
 ERROR_DIALOG_JS = r"""
 (() => {
-    const d = document.querySelector(".o_error_dialog, .o_dialog .modal-body .o_error_detail");
+    const sel = ".o_error_dialog, .o_dialog .modal-body .o_error_detail";
+    const d = document.querySelector(sel);
     return d ? (d.closest(".modal-content") || d).innerText.slice(0, 600) : null;
 })()
 """
@@ -141,26 +156,61 @@ def parse_args(argv=None):
         description=__doc__.split("\n\n")[0],
         epilog="Repeat --path/--out[/--wait-for/--click] for several shots.",
     )
-    parser.add_argument("--url", required=True, help="Odoo base URL, e.g. http://127.0.0.1:8069")
+    parser.add_argument(
+        "--url", required=True, help="Odoo base URL, e.g. http://127.0.0.1:8069"
+    )
     parser.add_argument("--db", required=True)
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--path", dest="path", action=ShotOption, metavar="PATH",
-                        help="page to open, relative to --url (e.g. /odoo/sales)")
-    parser.add_argument("--out", dest="out", action=ShotOption, metavar="FILE.png",
-                        help="where to write the PNG")
-    parser.add_argument("--wait-for", dest="wait_for", action=ShotOption, metavar="SELECTOR",
-                        help=f"CSS selector that must exist before capture (default {DEFAULT_WAIT_FOR!r})")
-    parser.add_argument("--click", dest="click", action=ShotOption, metavar="SELECTOR",
-                        help="click this element once ready, then wait for idle again")
+    parser.add_argument(
+        "--path",
+        dest="path",
+        action=ShotOption,
+        metavar="PATH",
+        help="page to open, relative to --url (e.g. /odoo/sales)",
+    )
+    parser.add_argument(
+        "--out",
+        dest="out",
+        action=ShotOption,
+        metavar="FILE.png",
+        help="where to write the PNG",
+    )
+    parser.add_argument(
+        "--wait-for",
+        dest="wait_for",
+        action=ShotOption,
+        metavar="SELECTOR",
+        help="CSS selector that must exist before capture "
+        f"(default {DEFAULT_WAIT_FOR!r})",
+    )
+    parser.add_argument(
+        "--click",
+        dest="click",
+        action=ShotOption,
+        metavar="SELECTOR",
+        help="click this element once ready, then wait for idle again",
+    )
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
-    parser.add_argument("--scale", type=float, default=1.0, help="device scale factor (desktop)")
-    parser.add_argument("--mobile", action="store_true", help="emulate a 390x844 phone, scale 2")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds to wait for the selector / idle page (default 30)")
-    parser.add_argument("--settle", type=float, default=0.8,
-                        help="extra seconds after idle, for animations (default 0.8)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="device scale factor (desktop)"
+    )
+    parser.add_argument(
+        "--mobile", action="store_true", help="emulate a 390x844 phone, scale 2"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds to wait for the selector / idle page (default 30)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.8,
+        help="extra seconds after idle, for animations (default 0.8)",
+    )
     parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.set_defaults(shots=[])
@@ -181,10 +231,16 @@ def parse_args(argv=None):
 def login(base_url, db, user, password):
     """Authenticate over JSON-RPC and return the session_id cookie value."""
     url = urljoin(base_url + "/", "web/session/authenticate")
-    payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
-               "params": {"db": db, "login": user, "password": password}}
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"db": db, "login": user, "password": password},
+    }
     try:
         resp = requests.post(url, json=payload, timeout=60)
+    except requests.ConnectionError as exc:
+        raise ShotError(f"cannot connect to {base_url} (is Odoo running?)") from exc
     except requests.RequestException as exc:
         raise ShotError(f"cannot reach Odoo at {base_url}: {exc}") from exc
     if resp.status_code != 200:
@@ -192,7 +248,9 @@ def login(base_url, db, user, password):
     try:
         body = resp.json()
     except ValueError as exc:
-        raise ShotError(f"login: {url} did not answer JSON (is --url an Odoo server?)") from exc
+        raise ShotError(
+            f"login: {url} did not answer JSON (is --url an Odoo server?)"
+        ) from exc
     if body.get("error"):
         err = body["error"]
         msg = (err.get("data") or {}).get("message") or err.get("message")
@@ -220,30 +278,42 @@ class CDP:
     def send(self, method, params=None, timeout=60):
         self.next_id += 1
         msg_id = self.next_id
-        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params or {}}))
+        self.ws.send(
+            json.dumps({"id": msg_id, "method": method, "params": params or {}})
+        )
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ShotError(f"DevTools: no answer to {method} within {timeout:.0f}s")
+                raise ShotError(
+                    f"DevTools: no answer to {method} within {timeout:.0f}s"
+                )
             self.ws.settimeout(remaining)
             try:
                 msg = json.loads(self.ws.recv())
             except websocket.WebSocketTimeoutException:
                 continue
             except (websocket.WebSocketException, OSError) as exc:
-                raise ShotError(f"DevTools connection lost during {method}: {exc}") from exc
+                raise ShotError(
+                    f"DevTools connection lost during {method}: {exc}"
+                ) from exc
             if msg.get("id") != msg_id:
                 continue  # an event; we poll the page instead of following events
             if "error" in msg:
-                raise ShotError(f"DevTools {method} failed: {msg['error'].get('message')}")
+                raise ShotError(
+                    f"DevTools {method} failed: {msg['error'].get('message')}"
+                )
             return msg.get("result", {})
 
     def evaluate(self, expression):
-        res = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        res = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
+        )
         if "exceptionDetails" in res:
             detail = res["exceptionDetails"]
-            text = (detail.get("exception") or {}).get("description") or detail.get("text")
+            text = (detail.get("exception") or {}).get("description") or detail.get(
+                "text"
+            )
             raise ShotError(f"page script failed: {text}")
         return res.get("result", {}).get("value")
 
@@ -260,15 +330,22 @@ def start_chromium(binary, user_data_dir, timeout=30):
         raise ShotError(f"Chromium not found at {binary}")
     cmd = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"]
     log = open(os.path.join(user_data_dir, "chromium.log"), "wb")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     log.close()
     port_file = os.path.join(user_data_dir, "DevToolsActivePort")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ShotError(f"Chromium exited at start (code {proc.returncode}):\n"
-                            + tail(os.path.join(user_data_dir, "chromium.log")))
+            raise ShotError(
+                f"Chromium exited at start (code {proc.returncode}):\n"
+                + tail(os.path.join(user_data_dir, "chromium.log"))
+            )
         try:
             with open(port_file) as fh:
                 first = fh.readline().strip()
@@ -277,8 +354,10 @@ def start_chromium(binary, user_data_dir, timeout=30):
         except (OSError, ValueError):
             pass
         time.sleep(0.1)
-    raise ShotError(f"Chromium did not open its DevTools port within {timeout}s:\n"
-                    + tail(os.path.join(user_data_dir, "chromium.log")))
+    raise ShotError(
+        f"Chromium did not open its DevTools port within {timeout}s:\n"
+        + tail(os.path.join(user_data_dir, "chromium.log"))
+    )
 
 
 def tail(path, lines=15):
@@ -293,20 +372,38 @@ def page_ws_url(port, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            targets = requests.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
-            pages = [t for t in targets if t.get("type") == "page" and t.get("webSocketDebuggerUrl")]
+            targets = requests.get(
+                f"http://127.0.0.1:{port}/json/list", timeout=5
+            ).json()
+            pages = [
+                t
+                for t in targets
+                if t.get("type") == "page" and t.get("webSocketDebuggerUrl")
+            ]
             if pages:
                 return pages[0]["webSocketDebuggerUrl"]
-            new = requests.put(f"http://127.0.0.1:{port}/json/new?about:blank", timeout=5).json()
+            new = requests.put(
+                f"http://127.0.0.1:{port}/json/new?about:blank", timeout=5
+            ).json()
             return new["webSocketDebuggerUrl"]
         except (requests.RequestException, ValueError, KeyError):
             time.sleep(0.2)
     raise ShotError("Chromium has no page target to drive")
 
 
-def stop_chromium(proc):
+def stop_chromium(proc, cdp=None):
     if proc is None or proc.poll() is not None:
         return
+    if cdp is not None:
+        try:  # graceful: the browser reaps its own helper processes
+            cdp.send("Browser.close", timeout=5)
+        except ShotError:
+            pass
+        try:
+            proc.wait(5)
+            return
+        except subprocess.TimeoutExpired:
+            pass
     try:
         os.killpg(proc.pid, 15)  # its own session: the browser and its helpers only
     except ProcessLookupError:
@@ -332,11 +429,20 @@ def wait_for_selector(cdp, selector, timeout):
             return
         err = cdp.evaluate(ERROR_DIALOG_JS)
         if err:
-            raise ShotError(f"Odoo shows an error dialog while waiting for {selector!r}:\n{err}")
+            raise ShotError(
+                f"Odoo shows an error dialog while waiting for {selector!r}:\n{err}"
+            )
         if time.monotonic() > deadline:
             where = cdp.evaluate("location.href")
-            hint = " (redirected to the login page: session refused?)" if "/web/login" in where else ""
-            raise ShotError(f"selector {selector!r} not found within {timeout:.0f}s on {where}{hint}")
+            hint = (
+                " (redirected to the login page: session refused?)"
+                if "/web/login" in where
+                else ""
+            )
+            raise ShotError(
+                f"selector {selector!r} not found within {timeout:.0f}s "
+                f"on {where}{hint}"
+            )
         time.sleep(0.1)
 
 
@@ -378,6 +484,12 @@ def take_shot(cdp, args, shot, log):
     err = cdp.evaluate(ERROR_DIALOG_JS)
     if err:
         raise ShotError(f"Odoo shows an error dialog on {url}:\n{err}")
+    if cdp.evaluate("!!document.querySelector('.o_view_sample_data')"):
+        print(
+            f"screenshot: warning: {shot['out']}: the view shows Odoo's sample data "
+            "(no real records match)",
+            file=sys.stderr,
+        )
     # Move the mouse out of the way so no hover/tooltip shows up.
     cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
     data = cdp.send("Page.captureScreenshot", {"format": "png"})["data"]
@@ -389,7 +501,11 @@ def take_shot(cdp, args, shot, log):
 
 
 def run(args):
-    log = (lambda m: print(f"[screenshot] {m}", file=sys.stderr)) if args.verbose else (lambda m: None)
+    log = (
+        (lambda m: print(f"[screenshot] {m}", file=sys.stderr))
+        if args.verbose
+        else (lambda m: None)
+    )
     t0 = time.monotonic()
     args.url = args.url.rstrip("/")
     sid = login(args.url, args.db, args.login, args.password)
@@ -404,30 +520,45 @@ def run(args):
         cdp.send("Network.enable")
         cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": TRACK_REQUESTS_JS})
         host = urlsplit(args.url).hostname
-        ok = cdp.send("Network.setCookie", {
-            "name": "session_id", "value": sid, "url": args.url + "/",
-            "domain": host, "path": "/", "httpOnly": True,
-        })
+        ok = cdp.send(
+            "Network.setCookie",
+            {
+                "name": "session_id",
+                "value": sid,
+                "url": args.url + "/",
+                "domain": host,
+                "path": "/",
+                "httpOnly": True,
+            },
+        )
         if ok.get("success") is False:
             raise ShotError("Chromium refused the session cookie")
         if args.mobile:
             cdp.send("Emulation.setDeviceMetricsOverride", MOBILE)
-            cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+            cdp.send(
+                "Emulation.setTouchEmulationEnabled",
+                {"enabled": True, "maxTouchPoints": 5},
+            )
             cdp.send("Emulation.setUserAgentOverride", {"userAgent": MOBILE_UA})
         else:
-            cdp.send("Emulation.setDeviceMetricsOverride", {
-                "width": args.width, "height": args.height,
-                "deviceScaleFactor": args.scale, "mobile": False,
-            })
+            cdp.send(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": args.width,
+                    "height": args.height,
+                    "deviceScaleFactor": args.scale,
+                    "mobile": False,
+                },
+            )
         for shot in args.shots:
             try:
                 take_shot(cdp, args, shot, log)
             except ShotError as exc:
                 raise ShotError(f"{shot['out']}: {exc}") from exc
     finally:
+        stop_chromium(proc, cdp)
         if cdp:
             cdp.close()
-        stop_chromium(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     log(f"done in {time.monotonic() - t0:.1f}s")
 
