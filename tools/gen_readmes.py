@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = (("DESCRIPTION.md", None), ("CONFIGURE.md", "Configure"), ("USAGE.md", "Use"))
+SECTIONS = (
+    ("DESCRIPTION.md", None),
+    ("CONFIGURE.md", "Configure"),
+    ("USAGE.md", "Use"),
+)
 
 
 def render(addon):

@@ -32,6 +32,11 @@ fi
 # The stamp covers the requirements and the interpreter the venv was made from.
 stamp="$( { cat requirements-dev.txt; "$py" -c 'import sys; print(sys.version, sys.executable)'; } \
   | sha256sum | cut -d' ' -f1)"
+# Two lint runs in one work tree must not build the venv at the same time.
+if command -v flock >/dev/null; then
+  exec 9>"${TMPDIR:-/tmp}/lint-venv-$(pwd | sha256sum | cut -c1-12).lock"
+  flock 9
+fi
 if [ "$(cat "$venv/.requirements-dev.sha256" 2>/dev/null)" != "$stamp" ]; then
   echo "lint.sh: building $venv from requirements-dev.txt ..."
   rm -rf "$venv"

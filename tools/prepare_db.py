@@ -75,10 +75,18 @@ def main():
 
     installed = db_state(args.db, addons)
     if installed is None:
-        print(f"Creating database {args.db} with {args.addons} and demo data (a few minutes)…")
+        print(
+            f"Creating database {args.db} with {args.addons} and demo data (a few minutes)…"
+        )
         odoo("-d", args.db, "-i", args.addons, "--with-demo", "--load-language=zh_CN")
     elif set(addons) - installed:
-        odoo("-d", args.db, "-i", ",".join(sorted(set(addons) - installed)), "--with-demo")
+        odoo(
+            "-d",
+            args.db,
+            "-i",
+            ",".join(sorted(set(addons) - installed)),
+            "--with-demo",
+        )
     elif not stamp.exists() or stamp.read_text() != current:
         print(f"Addons changed since the last run: updating them in {args.db}…")
         odoo("-d", args.db, "-u", args.addons)

@@ -30,7 +30,9 @@ LOG_LINE_RE = re.compile(
 )
 # ERROR lines that only summarise failures already counted from the result line
 SUMMARY_LOGGERS = ("odoo.tests.result", "odoo.modules.loading", "odoo.service.server")
-ECHO_RE = re.compile(r" (ERROR|CRITICAL|WARNING) | INFO \S+ odoo\.addons\.\S+\.tests\.\S+: (Starting|skipped)")
+ECHO_RE = re.compile(
+    r" (ERROR|CRITICAL|WARNING) | INFO \S+ odoo\.addons\.\S+\.tests\.\S+: (Starting|skipped)"
+)
 
 
 def free_port():
@@ -60,7 +62,14 @@ def run_odoo_tests(db, addons, log_path):
         "--max-cron-threads=0", "--log-level=info",
     ]  # fmt: skip
     print("$", " ".join(cmd), flush=True)
-    stats = {"failed": 0, "errors": 0, "run": 0, "skipped": [], "stray": [], "result": False}
+    stats = {
+        "failed": 0,
+        "errors": 0,
+        "run": 0,
+        "skipped": [],
+        "stray": [],
+        "result": False,
+    }
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -101,7 +110,9 @@ def run_pytest(db, junit):
     suites = ET.parse(junit).getroot()
     suites = [suites] if suites.tag == "testsuite" else list(suites)
     total = sum(int(s.get("tests", 0)) for s in suites)
-    bad = sum(int(s.get(k, 0)) for s in suites for k in ("failures", "errors", "skipped"))
+    bad = sum(
+        int(s.get(k, 0)) for s in suites for k in ("failures", "errors", "skipped")
+    )
     if rc != 0 and bad == 0:
         bad = 1
     return rc, total - bad, bad
@@ -119,7 +130,9 @@ def main():
     log_path = LOGS / "odoo-tests.log"
     rc, stats = run_odoo_tests(args.db, args.addons, log_path)
 
-    failed = stats["failed"] + stats["errors"] + len(stats["skipped"]) + len(stats["stray"])
+    failed = (
+        stats["failed"] + stats["errors"] + len(stats["skipped"]) + len(stats["stray"])
+    )
     passed = stats["run"] - stats["failed"] - stats["errors"] - len(stats["skipped"])
     problems = []
     if stats["skipped"]:
@@ -135,13 +148,15 @@ def main():
         problems.append(f"Odoo exited with {rc}")
         failed += 1
 
-    py_rc, py_passed, py_failed = run_pytest(args.db, LOGS / "pytest.xml")
+    _py_rc, py_passed, py_failed = run_pytest(args.db, LOGS / "pytest.xml")
     passed += py_passed
     failed += py_failed
 
     elapsed = time.monotonic() - started
-    print(f"\nOdoo tests: {stats['run']} run, {stats['failed']} failed, "
-          f"{stats['errors']} errors, {len(stats['skipped'])} skipped (log: {log_path})")
+    print(
+        f"\nOdoo tests: {stats['run']} run, {stats['failed']} failed, "
+        f"{stats['errors']} errors, {len(stats['skipped'])} skipped (log: {log_path})"
+    )
     print(f"pytest: {py_passed} passed, {py_failed} failed")
     for p in problems:
         print(p)

@@ -49,7 +49,9 @@ class TestDemoData(TransactionCase):
         )
         self.assertTrue(all(customers.mapped("appliance_customer_code")))
         self.assertTrue(customers.child_ids, "customers have contacts")
-        self.assertTrue(all(customers.mapped("user_id")), "each customer has a salesperson")
+        self.assertTrue(
+            all(customers.mapped("user_id")), "each customer has a salesperson"
+        )
 
     def test_two_warehouses_with_stock_and_reorder_rules(self):
         warehouses = self.env["stock.warehouse"].search([])
@@ -63,4 +65,6 @@ class TestDemoData(TransactionCase):
         )
         self.assertGreaterEqual(len(orderpoints.warehouse_id), 2)
         below = orderpoints.filtered(lambda op: op.qty_forecast < op.product_min_qty)
-        self.assertTrue(below, "some items are below their minimum, so alerts have data")
+        self.assertTrue(
+            below, "some items are below their minimum, so alerts have data"
+        )

@@ -2,13 +2,17 @@
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS = sorted(p.parent for p in (ROOT / "addons").glob("*/__manifest__.py"))
-ALL_ADDONS = ADDONS + sorted(p.parent for p in (ROOT / "tests/addons").glob("*/__manifest__.py"))
+ALL_ADDONS = ADDONS + sorted(
+    p.parent for p in (ROOT / "tests/addons").glob("*/__manifest__.py")
+)
 
 
 def manifest(addon):
@@ -89,7 +93,9 @@ def test_chinese_translation_is_complete(addon):
 
 def test_no_odoo_platform_code_is_tracked():
     header = "Part of Odoo. See LICENSE file for full copyright"
-    for path in list((ROOT / "addons").rglob("*.py")) + list((ROOT / "tests").rglob("*.py")):
+    for path in list((ROOT / "addons").rglob("*.py")) + list(
+        (ROOT / "tests").rglob("*.py")
+    ):
         if path.name == "test_repository.py":
             continue
         assert header not in path.read_text(encoding="utf-8"), path
@@ -97,11 +103,9 @@ def test_no_odoo_platform_code_is_tracked():
 
 
 def test_addon_readmes_are_built_from_their_fragments():
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools/gen_readmes.py"), "--check"],
+        check=False,
         capture_output=True,
         text=True,
     )

@@ -54,13 +54,23 @@ class ProductProduct(models.Model):
             alias_domain = Domain(
                 "appliance_alias_ids",
                 "any",
-                [("partner_id", "=", partner.commercial_partner_id.id), ("key", "=", key)],
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("key", "=", key),
+                ],
             )
-            products = self.search(base & Domain("product_tmpl_id", "any", alias_domain))
+            products = self.search(
+                base & Domain("product_tmpl_id", "any", alias_domain)
+            )
             if products:
                 return products, empty
         products = self.search(
-            base & Domain("product_tmpl_id", "any", Template._appliance_code_domain(key, exact=True))
+            base
+            & Domain(
+                "product_tmpl_id",
+                "any",
+                Template._appliance_code_domain(key, exact=True),
+            )
         )
         if products:
             return products, empty
@@ -85,7 +95,9 @@ class ProductProduct(models.Model):
         ]
         if not close:
             return self.browse()
-        products = self.search(Domain(domain) & Domain("appliance_model_key", "in", close[:limit]))
+        products = self.search(
+            Domain(domain) & Domain("appliance_model_key", "in", close[:limit])
+        )
         rank = {k: i for i, k in enumerate(close)}
         return products.sorted(lambda p: rank[p.appliance_model_key])
 

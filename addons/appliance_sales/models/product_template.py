@@ -2,7 +2,6 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-
 from odoo.fields import Domain
 
 from ..utils import normalize_model_code
@@ -24,13 +23,11 @@ SPEC_RANGES = (
 )
 
 
-
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     appliance_kind = fields.Selection(
         [("set", "Complete set"), ("component", "Component")],
-        string="Appliance Kind",
         index=True,
         help="Complete sets are assembled cabinets sold as one item; components "
         "are the breakers, meters, busbars... that go into them.",
@@ -60,7 +57,9 @@ class ProductTemplate(models.Model):
     breaking_capacity_ka = fields.Float(
         string="Short-circuit Breaking Capacity (kA)", digits=(6, 1)
     )
-    ip_rating = fields.Char(string="Protection Class", help="IEC 60529 code, e.g. IP30, IP54.")
+    ip_rating = fields.Char(
+        string="Protection Class", help="IEC 60529 code, e.g. IP30, IP54."
+    )
     enclosure_type = fields.Selection(
         [
             ("fixed", "Fixed"),
@@ -86,7 +85,9 @@ class ProductTemplate(models.Model):
     appliance_component_ids = fields.One2many(
         "appliance.set.component", "set_tmpl_id", string="Components"
     )
-    appliance_component_count = fields.Integer(compute="_compute_appliance_component_count")
+    appliance_component_count = fields.Integer(
+        compute="_compute_appliance_component_count"
+    )
     appliance_alias_ids = fields.One2many(
         "appliance.model.alias", "product_tmpl_id", string="Customer Codes"
     )
@@ -116,7 +117,9 @@ class ProductTemplate(models.Model):
     @api.depends("appliance_model_code")
     def _compute_appliance_model_key(self):
         for template in self:
-            template.appliance_model_key = normalize_model_code(template.appliance_model_code)
+            template.appliance_model_key = normalize_model_code(
+                template.appliance_model_code
+            )
 
     @api.depends(
         "appliance_model_code", "rated_voltage_kv", "rated_current_a",
@@ -162,12 +165,17 @@ class ProductTemplate(models.Model):
             domain |= Domain(
                 "appliance_alias_ids",
                 "any",
-                [("partner_id", "=", partner.commercial_partner_id.id), ("key", operator, value)],
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("key", operator, value),
+                ],
             )
         return domain
 
     @api.model
-    def _appliance_code_name_search(self, records, name, domain, operator, limit, result):
+    def _appliance_code_name_search(
+        self, records, name, domain, operator, limit, result
+    ):
         """Put the records matching ``name`` as a model code before ``result``.
 
         Shared by product.template and product.product ``name_search``: with a
@@ -177,7 +185,9 @@ class ProductTemplate(models.Model):
         key = operator in LIKE_OPERATORS and normalize_model_code(name)
         if not key:
             return result
-        partner = self.env["res.partner"].browse(self.env.context.get("partner_id")).exists()
+        partner = (
+            self.env["res.partner"].browse(self.env.context.get("partner_id")).exists()
+        )
         code_domain = self._appliance_code_domain(key, partner or None)
         if records._name == "product.product":
             code_domain = Domain("product_tmpl_id", "any", code_domain)
@@ -197,7 +207,9 @@ class ProductTemplate(models.Model):
         """``domain`` OR model code contains ``value`` normalised (both product models)."""
         if operator in LIKE_OPERATORS and isinstance(value, str):
             if key := normalize_model_code(value):
-                domain = Domain(domain) | Domain("appliance_model_key", "=like", f"%{key}%")
+                domain = Domain(domain) | Domain(
+                    "appliance_model_key", "=like", f"%{key}%"
+                )
         return domain
 
     @api.model
@@ -208,7 +220,9 @@ class ProductTemplate(models.Model):
     @api.model
     def name_search(self, name="", domain=None, operator="ilike", limit=100):
         result = super().name_search(name, domain, operator, limit)
-        return self._appliance_code_name_search(self, name, domain, operator, limit, result)
+        return self._appliance_code_name_search(
+            self, name, domain, operator, limit, result
+        )
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -217,7 +231,9 @@ class ProductTemplate(models.Model):
     @api.constrains("ip_rating")
     def _check_ip_rating(self):
         for template in self:
-            if template.ip_rating and not IP_CODE_RE.match(template.ip_rating.strip().upper()):
+            if template.ip_rating and not IP_CODE_RE.match(
+                template.ip_rating.strip().upper()
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(product)s: protection class %(code)r is not an IEC 60529 code"
@@ -251,8 +267,10 @@ class ProductTemplate(models.Model):
         for template in self:
             if template.appliance_component_ids.product_id.product_tmpl_id & template:
                 raise ValidationError(
-                    self.env._("%(product)s cannot be a component of itself.",
-                               product=template.display_name)
+                    self.env._(
+                        "%(product)s cannot be a component of itself.",
+                        product=template.display_name,
+                    )
                 )
 
     # ------------------------------------------------------------

@@ -39,7 +39,9 @@ class SaleOrder(models.Model):
         customer = self.partner_id
         phone = customer.phone or customer.commercial_partner_id.phone
         if not phone:
-            problems.append(self.env._("Customer %s has no phone number.", customer.display_name))
+            problems.append(
+                self.env._("Customer %s has no phone number.", customer.display_name)
+            )
         elif not phone_kind(phone):
             problems.append(
                 self.env._(
@@ -80,9 +82,13 @@ class SaleOrder(models.Model):
         # fields), which in plain Odoo also lets them confirm quotations. Only the
         # sales roles may commit the company to a sale; trusted flows (portal
         # signature/payment, crons) run as superuser and are not affected.
-        if not self.env.su and not self.env.user.has_group("sales_team.group_sale_salesman"):
+        if not self.env.su and not self.env.user.has_group(
+            "sales_team.group_sale_salesman"
+        ):
             raise AccessError(
-                self.env._("Only salespeople and sales managers may confirm sales orders.")
+                self.env._(
+                    "Only salespeople and sales managers may confirm sales orders."
+                )
             )
         problems = [
             f"{order.name}: {problem}"

@@ -48,9 +48,12 @@ class SaleOrderLine(models.Model):
         message = self.env._("No product has the model code %s.", code)
         if suggestions:
             message += "\n" + self.env._(
-                "Did you mean: %s?", ", ".join(suggestions.mapped("appliance_model_code"))
+                "Did you mean: %s?",
+                ", ".join(suggestions.mapped("appliance_model_code")),
             )
-        return {"warning": {"title": self.env._("Unknown model code"), "message": message}}
+        return {
+            "warning": {"title": self.env._("Unknown model code"), "message": message}
+        }
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -59,9 +62,11 @@ class SaleOrderLine(models.Model):
     def _appliance_lines(self):
         """Product lines of our sets and components: the lines our rules apply to."""
         return self.filtered(
-            lambda line: not line.display_type
-            and not line.is_downpayment
-            and line.product_id.appliance_kind
+            lambda line: (
+                not line.display_type
+                and not line.is_downpayment
+                and line.product_id.appliance_kind
+            )
         )
 
     @api.constrains("product_uom_qty", "product_uom_id", "product_id")
@@ -103,7 +108,10 @@ class SaleOrderLine(models.Model):
                 continue
             order = line.order_id
             floor_in_order_currency = order.company_id.currency_id._convert(
-                floor, order.currency_id, order.company_id, order.date_order or fields.Date.today()
+                floor,
+                order.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.today(),
             )
             net = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
             if line.product_uom_id and line.product_id.uom_id != line.product_uom_id:

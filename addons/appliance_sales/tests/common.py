@@ -25,11 +25,15 @@ class ApplianceCase(TransactionCase):
         cls.sales_manager = new_test_user(
             env, "app_manager", groups="sales_team.group_sale_manager"
         )
-        cls.warehouse_user = new_test_user(env, "app_wh", groups="stock.group_stock_user")
+        cls.warehouse_user = new_test_user(
+            env, "app_wh", groups="stock.group_stock_user"
+        )
         cls.warehouse_manager = new_test_user(
             env, "app_wh_mgr", groups="stock.group_stock_manager"
         )
-        cls.purchaser = new_test_user(env, "app_buyer", groups="purchase.group_purchase_user")
+        cls.purchaser = new_test_user(
+            env, "app_buyer", groups="purchase.group_purchase_user"
+        )
         cls.finance_user = new_test_user(
             env, "app_finance", groups="account.group_account_invoice"
         )
@@ -109,7 +113,9 @@ class ApplianceCase(TransactionCase):
                 {
                     "partner_id": (partner or cls.customer).id,
                     "user_id": user.id,
-                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": qty})],
+                    "order_line": [
+                        (0, 0, {"product_id": product.id, "product_uom_qty": qty})
+                    ],
                 }
             )
         )

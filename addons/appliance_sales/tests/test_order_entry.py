@@ -22,22 +22,36 @@ class TestModelMatching(ApplianceCase):
     def test_many2one_autocomplete_puts_the_model_first(self):
         for model in ("product.product", "product.template"):
             with self.subTest(model=model):
-                rows = self.env[model].with_user(self.salesperson_a).name_search("ggd2 38")
+                rows = (
+                    self.env[model].with_user(self.salesperson_a).name_search("ggd2 38")
+                )
                 expected = (
-                    self.set_ggd.product_variant_id if model == "product.product" else self.set_ggd
+                    self.set_ggd.product_variant_id
+                    if model == "product.product"
+                    else self.set_ggd
                 )
                 self.assertEqual(rows[0][0], expected.id)
-                found = self.env[model].search([("display_name", "ilike", "ＧＧＤ２－３８")])
+                found = self.env[model].search(
+                    [("display_name", "ilike", "ＧＧＤ２－３８")]
+                )
                 self.assertIn(expected, found)
 
     def test_customer_code_matches_for_that_customer_only(self):
         self.env["appliance.model.alias"].with_user(self.salesperson_a).create(
-            {"partner_id": self.customer.id, "product_tmpl_id": self.set_ggd.id, "code": "ZT-IN-01"}
+            {
+                "partner_id": self.customer.id,
+                "product_tmpl_id": self.set_ggd.id,
+                "code": "ZT-IN-01",
+            }
         )
         Product = self.env["product.product"]
-        products, _s = Product._appliance_match_model_code("zt in 01", partner=self.customer)
+        products, _s = Product._appliance_match_model_code(
+            "zt in 01", partner=self.customer
+        )
         self.assertEqual(products, self.set_ggd.product_variant_id)
-        other = self.env["res.partner"].create({"name": "Other customer", "is_company": True})
+        other = self.env["res.partner"].create(
+            {"name": "Other customer", "is_company": True}
+        )
         products, _s = Product._appliance_match_model_code("ZT-IN-01", partner=other)
         self.assertFalse(products)
         rows = Product.with_context(partner_id=self.customer.id).name_search("ZT-IN")
@@ -52,7 +66,9 @@ class TestModelMatching(ApplianceCase):
             line.appliance_model_input = "ｇｇｄ２ ３８"
             self.assertEqual(line.product_id, self.set_ggd.product_variant_id)
             self.assertIn("GGD2-38 · 0.4 kV · 1600 A · 50 kA · IP30", line.name)
-        products, suggestions = self.env["product.product"]._appliance_match_model_code("GGD2-380")
+        products, suggestions = self.env["product.product"]._appliance_match_model_code(
+            "GGD2-380"
+        )
         self.assertFalse(products)
         self.assertIn("GGD2-38", suggestions.mapped("appliance_model_code"))
 
@@ -62,8 +78,12 @@ class TestModelMatching(ApplianceCase):
 
         # a company-specific product next to a shared one with the same code
         twin = self.env["product.template"].create(
-            {"name": "GGD2-38 (company build)", "appliance_model_code": "GGD2-38",
-             "appliance_kind": "set", "company_id": self.env.company.id}
+            {
+                "name": "GGD2-38 (company build)",
+                "appliance_model_code": "GGD2-38",
+                "appliance_kind": "set",
+                "company_id": self.env.company.id,
+            }
         )
         line = self.env["sale.order.line"].new({"appliance_model_input": "GGD2 38"})
         warning = line._onchange_appliance_model_input()["warning"]
@@ -90,7 +110,14 @@ class TestOrderValidation(ApplianceCase):
         for phone, kind in valid.items():
             with self.subTest(phone=phone):
                 self.assertEqual(phone_kind(phone), kind)
-        for phone in ("12345", "23812345678", "1381234567", "abc", "+0123456", "025-123"):
+        for phone in (
+            "12345",
+            "23812345678",
+            "1381234567",
+            "abc",
+            "+0123456",
+            "025-123",
+        ):
             with self.subTest(phone=phone):
                 self.assertFalse(phone_kind(phone))
 

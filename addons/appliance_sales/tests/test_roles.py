@@ -14,7 +14,9 @@ class TestRoles(ApplianceCase):
         with self.assertRaises(AccessError):
             self.brand.with_user(self.salesperson_a).name = "Renamed"
         with self.assertRaises(AccessError):
-            self.set_ggd.appliance_component_ids[0].with_user(self.salesperson_a).quantity = 9
+            self.set_ggd.appliance_component_ids[0].with_user(
+                self.salesperson_a
+            ).quantity = 9
         # the sales manager maintains it
         self.brand.with_user(self.sales_manager).name = "TestBrand Electric"
         self.assertEqual(self.brand.name, "TestBrand Electric")
@@ -31,10 +33,16 @@ class TestRoles(ApplianceCase):
         self.assertLessEqual(order_a | order_b, seen)
 
     def test_roles_map_onto_odoo_groups(self):
-        self.assertTrue(self.sales_manager.has_group("appliance_sales.group_appliance_approver"))
-        self.assertTrue(self.approver.has_group("sales_team.group_sale_salesman_all_leads"))
+        self.assertTrue(
+            self.sales_manager.has_group("appliance_sales.group_appliance_approver")
+        )
+        self.assertTrue(
+            self.approver.has_group("sales_team.group_sale_salesman_all_leads")
+        )
         self.assertFalse(self.approver.has_group("sales_team.group_sale_manager"))
-        self.assertFalse(self.salesperson_a.has_group("appliance_sales.group_appliance_approver"))
+        self.assertFalse(
+            self.salesperson_a.has_group("appliance_sales.group_appliance_approver")
+        )
 
     def test_portal_user_reads_no_set_components(self):
         with self.assertRaises(AccessError):

@@ -12,7 +12,10 @@ from .common import ApplianceCase
 @tagged("post_install", "-at_install")
 class TestSetMaster(ApplianceCase):
     def test_model_code_forms_share_one_key(self):
-        keys = {normalize_model_code(c) for c in ("ggd2-38", "GGD2 38", "ＧＧＤ２－３８", " Ggd2_38 ")}
+        keys = {
+            normalize_model_code(c)
+            for c in ("ggd2-38", "GGD2 38", "ＧＧＤ２－３８", " Ggd2_38 ")
+        }
         self.assertEqual(keys, {"GGD238"})
         self.assertEqual(self.set_ggd.appliance_model_key, "GGD238")
         self.assertFalse(normalize_model_code("  - "))
@@ -25,8 +28,11 @@ class TestSetMaster(ApplianceCase):
                 )
         other_company = self.env["res.company"].create({"name": "Other Sets Co."})
         twin = self.env["product.template"].create(
-            {"name": "Same model, other company", "appliance_model_code": "GGD2-38",
-             "company_id": other_company.id}
+            {
+                "name": "Same model, other company",
+                "appliance_model_code": "GGD2-38",
+                "company_id": other_company.id,
+            }
         )
         self.assertEqual(twin.appliance_model_key, "GGD238")
 
@@ -56,7 +62,11 @@ class TestSetMaster(ApplianceCase):
         )
         with self.assertRaises(ValidationError):
             self.set_ggd.appliance_component_ids = [
-                (0, 0, {"product_id": self.set_ggd.product_variant_id.id, "quantity": 1})
+                (
+                    0,
+                    0,
+                    {"product_id": self.set_ggd.product_variant_id.id, "quantity": 1},
+                )
             ]
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():

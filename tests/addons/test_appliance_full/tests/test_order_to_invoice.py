@@ -12,7 +12,9 @@ class TestOrderToInvoice(ApplianceCase):
             [("company_id", "=", self.env.company.id)], limit=1
         )
         product = self.set_ggd.product_variant_id
-        self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 3)
+        self.env["stock.quant"]._update_available_quantity(
+            product, warehouse.lot_stock_id, 3
+        )
 
         with Form(self.env["sale.order"].with_user(self.salesperson_a)) as form:
             form.partner_id = self.customer
@@ -32,7 +34,9 @@ class TestOrderToInvoice(ApplianceCase):
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertEqual(order.order_line.qty_delivered, 2)
-        self.assertEqual(product.with_context(warehouse_id=warehouse.id).qty_available, 1)
+        self.assertEqual(
+            product.with_context(warehouse_id=warehouse.id).qty_available, 1
+        )
 
         invoice = order.with_user(self.finance_user)._create_invoices()
         invoice.action_post()

@@ -18,4 +18,6 @@ class TestUi(HttpCase):
         new_test_user(self.env, "tour_sales", groups="sales_team.group_sale_salesman")
         self.start_tour(
             "/odoo/action-appliance_sales.product_template_action_appliance_set",
-            "appliance_find_set_by_model_code", login="tour_sales")
+            "appliance_find_set_by_model_code",
+            login="tour_sales",
+        )
