@@ -64,9 +64,9 @@ class ApplianceCase(TransactionCase):
         )
         cls.set_ggd = env["product.template"].create(
             {
-                "name": "GGD2-38 incoming cabinet",
+                "name": "GGX9-38 incoming cabinet",
                 "appliance_kind": "set",
-                "appliance_model_code": "GGD2-38",
+                "appliance_model_code": "GGX9-38",
                 "appliance_series": "GGD",
                 "appliance_brand_id": cls.brand.id,
                 "rated_voltage_kv": 0.4,

@@ -13,7 +13,7 @@ from .common import ApplianceCase
 class TestModelMatching(ApplianceCase):
     def test_typed_code_in_any_form_finds_the_set(self):
         Product = self.env["product.product"].with_user(self.salesperson_a)
-        for typed in ("ggd2-38", "GGD2 38", "ＧＧＤ２－３８", "Ggd238"):
+        for typed in ("ggx9-38", "GGX9 38", "ＧＧＸ９－３８", "Ggx938"):
             with self.subTest(typed=typed):
                 products, suggestions = Product._appliance_match_model_code(typed)
                 self.assertEqual(products, self.set_ggd.product_variant_id)
@@ -23,7 +23,7 @@ class TestModelMatching(ApplianceCase):
         for model in ("product.product", "product.template"):
             with self.subTest(model=model):
                 rows = (
-                    self.env[model].with_user(self.salesperson_a).name_search("ggd2 38")
+                    self.env[model].with_user(self.salesperson_a).name_search("ggx9 38")
                 )
                 expected = (
                     self.set_ggd.product_variant_id
@@ -32,7 +32,7 @@ class TestModelMatching(ApplianceCase):
                 )
                 self.assertEqual(rows[0][0], expected.id)
                 found = self.env[model].search(
-                    [("display_name", "ilike", "ＧＧＤ２－３８")]
+                    [("display_name", "ilike", "ＧＧＸ９－３８")]
                 )
                 self.assertIn(expected, found)
 
@@ -61,16 +61,16 @@ class TestModelMatching(ApplianceCase):
         order_form = Form(self.env["sale.order"].with_user(self.salesperson_a))
         order_form.partner_id = self.customer
         with order_form.order_line.new() as line:
-            line.appliance_model_input = "ggd2-380"
+            line.appliance_model_input = "ggx9-380"
             self.assertFalse(line.product_id)
-            line.appliance_model_input = "ｇｇｄ２ ３８"
+            line.appliance_model_input = "ｇｇｘ９ ３８"
             self.assertEqual(line.product_id, self.set_ggd.product_variant_id)
-            self.assertIn("GGD2-38 · 0.4 kV · 1600 A · 50 kA · IP30", line.name)
+            self.assertIn("GGX9-38 · 0.4 kV · 1600 A · 50 kA · IP30", line.name)
         products, suggestions = self.env["product.product"]._appliance_match_model_code(
-            "GGD2-380"
+            "GGX9-380"
         )
         self.assertFalse(products)
-        self.assertIn("GGD2-38", suggestions.mapped("appliance_model_code"))
+        self.assertIn("GGX9-38", suggestions.mapped("appliance_model_code"))
 
         line = self.env["sale.order.line"].new({"appliance_model_input": "NOPE-999"})
         warning = line._onchange_appliance_model_input()["warning"]
@@ -79,16 +79,16 @@ class TestModelMatching(ApplianceCase):
         # a company-specific product next to a shared one with the same code
         twin = self.env["product.template"].create(
             {
-                "name": "GGD2-38 (company build)",
-                "appliance_model_code": "GGD2-38",
+                "name": "GGX9-38 (company build)",
+                "appliance_model_code": "GGX9-38",
                 "appliance_kind": "set",
                 "company_id": self.env.company.id,
             }
         )
-        line = self.env["sale.order.line"].new({"appliance_model_input": "GGD2 38"})
+        line = self.env["sale.order.line"].new({"appliance_model_input": "GGX9 38"})
         warning = line._onchange_appliance_model_input()["warning"]
         self.assertFalse(line.product_id)
-        self.assertIn("GGD2-38 (company build)", warning["message"])
+        self.assertIn("GGX9-38 (company build)", warning["message"])
         self.assertIn(self.set_ggd.name, warning["message"])
         self.assertEqual(len(twin), 1)
 

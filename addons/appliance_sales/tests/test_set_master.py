@@ -14,27 +14,27 @@ class TestSetMaster(ApplianceCase):
     def test_model_code_forms_share_one_key(self):
         keys = {
             normalize_model_code(c)
-            for c in ("ggd2-38", "GGD2 38", "ＧＧＤ２－３８", " Ggd2_38 ")
+            for c in ("ggx9-38", "GGX9 38", "ＧＧＸ９－３８", " Ggx9_38 ")
         }
-        self.assertEqual(keys, {"GGD238"})
-        self.assertEqual(self.set_ggd.appliance_model_key, "GGD238")
+        self.assertEqual(keys, {"GGX938"})
+        self.assertEqual(self.set_ggd.appliance_model_key, "GGX938")
         self.assertFalse(normalize_model_code("  - "))
 
     def test_model_code_unique_per_company_after_normalisation(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():
                 self.env["product.template"].create(
-                    {"name": "Duplicate", "appliance_model_code": "ggd2 38"}
+                    {"name": "Duplicate", "appliance_model_code": "ggx9 38"}
                 )
         other_company = self.env["res.company"].create({"name": "Other Sets Co."})
         twin = self.env["product.template"].create(
             {
                 "name": "Same model, other company",
-                "appliance_model_code": "GGD2-38",
+                "appliance_model_code": "GGX9-38",
                 "company_id": other_company.id,
             }
         )
-        self.assertEqual(twin.appliance_model_key, "GGD238")
+        self.assertEqual(twin.appliance_model_key, "GGX938")
 
     def test_ip_code_is_validated_and_normalised(self):
         self.set_ggd.ip_rating = " ip54 "

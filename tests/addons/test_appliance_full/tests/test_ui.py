@@ -6,7 +6,7 @@ class TestUi(HttpCase):
     def test_salesperson_finds_a_set_by_model_code(self):
         self.env["product.template"].create(
             {
-                "name": "KYN28A-12 withdrawable switchgear",
+                "name": "Tour KYN28A-12 test cabinet",
                 "appliance_kind": "set",
                 "appliance_model_code": "KYN28A-12/T1250-31.5",
                 "rated_voltage_kv": 12,

@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("appliance_find_set_by_model_code", {
             run: "click",
         },
         {
-            trigger: ".o_kanban_record:contains('KYN28A-12 withdrawable switchgear')",
+            trigger: ".o_kanban_record:contains('Tour KYN28A-12 test cabinet')",
             run: "click",
         },
         {
