@@ -1,1 +1,3 @@
 from . import test_stock_roles
+from . import test_stock_monitor
+from . import test_safety_stock
