@@ -17,6 +17,7 @@
         "views/res_partner_views.xml",
         "views/appliance_model_alias_views.xml",
         "views/sale_order_views.xml",
+        "wizard/appliance_order_import_views.xml",
         "views/appliance_sales_menus.xml",
     ],
     "demo": [

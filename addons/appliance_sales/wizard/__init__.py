@@ -1,0 +1,1 @@
+from . import appliance_order_import
