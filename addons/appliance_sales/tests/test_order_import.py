@@ -477,8 +477,12 @@ class TestOrderImport(OrderImportCase):
 
     def test_delivery_contact_needs_contact_creation_rights(self):
         content = self.xlsx([self.row(address="上海市浦东新区临港大道1号")])
-        self.assertRefused(content, "you may not create contacts", row=2,
-                           column="Delivery Address", user=self.salesperson_b)  # fmt: skip
+        # plain sale grants salespeople no contact creation; crm (installed with the
+        # whole suite) grants it: the import follows the ACL either way
+        partners_b = self.env["res.partner"].with_user(self.salesperson_b)
+        if not partners_b.has_access("create"):
+            self.assertRefused(content, "you may not create contacts", row=2,
+                               column="Delivery Address", user=self.salesperson_b)  # fmt: skip
         order = self.assertImported(content)
         self.assertEqual(
             order.partner_shipping_id.state_id, self.env.ref("base.state_cn_SH")
