@@ -61,7 +61,7 @@ class ApplianceStockMonitor(models.Model):
         ],
     }
 
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     product_tmpl_id = fields.Many2one(
         "product.template", string="Product Template", readonly=True
     )
@@ -75,7 +75,7 @@ class ApplianceStockMonitor(models.Model):
         readonly=True,
     )
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
+    warehouse_id = fields.Many2one("stock.warehouse", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     qty_on_hand = fields.Float(
         string="On Hand", digits="Product Unit", readonly=True, aggregator="sum"

@@ -40,7 +40,6 @@ class StockWarehouseOrderpoint(models.Model):
 
     safety_stock_mode = fields.Selection(
         [("fixed", "Fixed"), ("demand", "From Demand")],
-        string="Safety Stock Mode",
         default="fixed",
         required=True,
         help="Fixed: the safety stock is typed in. From demand: it is recomputed "
