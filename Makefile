@@ -20,7 +20,7 @@ help:
 	@echo "make run     - install or update DB '$(DB)' with demo data + history, serve http://localhost:$(PORT) (admin/admin)"
 	@echo "make test    - fresh DB '$(TEST_DB)', install the addons, run every test, print 'N passed, N failed'"
 	@echo "make lint    - ruff, ruff-format, pylint-odoo, XML checks and the Odoo 19 idiom gate"
-	@echo "make i18n    - re-export each addon's .pot from DB '$(DB)'"
+	@echo "make i18n    - re-export each addon's .pot from DB '$(DB)' and sync zh_CN.po to it"
 	@echo "make bench-data SCALE=bench - build the benchmark dataset in DB appliance_bench"
 
 check-odoo:
@@ -47,6 +47,7 @@ lint:
 i18n: check-odoo
 	@for a in $(subst $(comma), ,$(ADDONS)); do \
 	  $(ODOO) i18n export -d $(DB) -o addons/$$a/i18n/$$a.pot $$a || exit 1; done
+	@$(ODOO_PY) tools/i18n_sync.py $(subst $(comma), ,$(ADDONS))
 
 bench-data: deps
 	@$(ODOO_PY) tools/prepare_db.py --db appliance_bench --addons $(ADDONS) --history $(or $(SCALE),bench)

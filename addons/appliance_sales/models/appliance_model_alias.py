@@ -32,7 +32,7 @@ class ApplianceModelAlias(models.Model):
         ondelete="cascade",
         check_company=True,
     )
-    code = fields.Char(string="Customer Code", required=True)
+    code = fields.Char(string="Customer's Model Code", required=True)
     key = fields.Char(compute="_compute_key", store=True, index=True)
     company_id = fields.Many2one(
         "res.company", default=lambda self: self.env.company, index=True

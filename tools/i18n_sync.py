@@ -1,0 +1,48 @@
+"""Bring each addon's zh_CN.po in line with its freshly exported .pot.
+
+`odoo i18n export -l zh_CN` cannot be used for that: translations of Python
+strings live only in the .po files, not in the database, so a re-export would
+drop them. This keeps every existing translation, adds new terms with an empty
+msgstr (the test suite then names them) and drops terms that are gone.
+
+Usage (from `make i18n`): python tools/i18n_sync.py addon [addon...]
+"""
+
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sync(addon):
+    i18n = ROOT / "addons" / addon / "i18n"
+    pot = polib.pofile(str(i18n / f"{addon}.pot"))
+    po_path = i18n / "zh_CN.po"
+    old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
+    known = {entry.msgid: entry.msgstr for entry in old}
+    new = polib.POFile(wrapwidth=78)
+    new.metadata = old.metadata or dict(pot.metadata, Language="zh_CN")
+    new.metadata["Language"] = "zh_CN"
+    for entry in pot:
+        new.append(
+            polib.POEntry(
+                msgid=entry.msgid,
+                msgstr=known.get(entry.msgid, ""),
+                occurrences=entry.occurrences,
+                comment=entry.comment,
+                tcomment=entry.tcomment,
+                flags=entry.flags,
+            )
+        )
+    new.save(str(po_path))
+    untranslated = [e.msgid for e in new if not e.msgstr]
+    print(f"{addon}: {len(new)} terms, {len(untranslated)} to translate")
+    for msgid in untranslated:
+        print(f"  {msgid!r}")
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:]:
+        sync(name)
