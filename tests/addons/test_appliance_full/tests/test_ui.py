@@ -15,7 +15,12 @@ class TestUi(HttpCase):
                 "list_price": 86000,
             }
         )
-        new_test_user(self.env, "tour_sales", groups="sales_team.group_sale_salesman")
+        new_test_user(
+            self.env,
+            "tour_sales",
+            groups="sales_team.group_sale_salesman",
+            lang="en_US",
+        )
         self.start_tour(
             "/odoo/action-appliance_sales.product_template_action_appliance_set",
             "appliance_find_set_by_model_code",
