@@ -7,15 +7,16 @@ registry.category("web_tour.tours").add("appliance_find_set_by_model_code", {
             run: "edit KYN28A",
         },
         {
-            trigger: ".o_searchview_autocomplete .o-dropdown-item:contains('Model Code')",
-            run: "click",
+            // Enter searches the default field (whatever the user's language)
+            trigger: ".o_searchview_input",
+            run: "press Enter",
         },
         {
             trigger: ".o_kanban_record:contains('Tour KYN28A-12 test cabinet')",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_notebook a:contains('Specifications')",
+            trigger: ".o_form_view .o_notebook a[name='appliance_specs']",
             run: "click",
         },
         {
