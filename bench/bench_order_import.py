@@ -191,6 +191,9 @@ def run_child(args):
         with open(args.file, "rb") as handle:
             content = handle.read()
         uenv = env(user=user)
+        if args.no_tracking:
+            # what base_import's dialog does by default ("Track history" unticked)
+            uenv = uenv(context=dict(uenv.context, tracking_disable=True))
         rss_before = rss_mb()
         queries_before = cr.sql_log_count
         started = time.perf_counter()
@@ -390,6 +393,11 @@ def main():
     parser.add_argument("--data-dir", default=os.path.join(ROOT, ".odoo-data"))
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-tracking",
+        action="store_true",
+        help="both imports with tracking_disable, as base_import's dialog defaults to",
+    )
     args = parser.parse_args()
     if args.mode:
         return run_child(args)
@@ -400,7 +408,8 @@ def main():
         for mode in MODES:
             output = subprocess.run(
                 [sys.executable, __file__, "-d", args.db, "--data-dir", args.data_dir,
-                 "--mode", mode, "--file", ours_file if mode.startswith("ours") else stock_file],
+                 "--mode", mode, "--file", ours_file if mode.startswith("ours") else stock_file,
+                 *(["--no-tracking"] if args.no_tracking else [])],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             lines = [

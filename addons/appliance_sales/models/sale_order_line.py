@@ -102,8 +102,8 @@ class SaleOrderLine(models.Model):
         if self.env.user.has_group("appliance_sales.group_appliance_below_floor"):
             return
         for line in self._appliance_lines():
-            # sudo: the floor is hidden from some roles, but must hold for all of them
-            floor = line.product_id.sudo().appliance_floor_price
+            # the floor is hidden from some roles, but must hold for all of them
+            floor = line.product_id.sudo().appliance_floor_price  # sudo: see above
             if not floor:
                 continue
             order = line.order_id

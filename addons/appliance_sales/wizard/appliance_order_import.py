@@ -624,7 +624,7 @@ class ApplianceOrderImport(models.TransientModel):
         # they imported must still block a second import; only the name is shown
         existing = (
             self.env["sale.order"]
-            .sudo()
+            .sudo()  # sudo: see above
             .search_fetch(
                 [
                     ("company_id", "=", self.env.company.id),
@@ -832,7 +832,9 @@ class ApplianceOrderImport(models.TransientModel):
         """
         # sudo: like the line's stored compute (compute_sudo), which reads the
         # models salespeople have no access to
-        Model = self.env["account.analytic.distribution.model"].sudo()
+        Model = self.env[
+            "account.analytic.distribution.model"
+        ].sudo()  # sudo: see above
         if not Model.search_count([], limit=1):
             return defaultdict(bool)
         company = self.env.company

@@ -11,7 +11,7 @@ class TestStockMonitor(StockMonitorCase):
         self._add_stock(self.breaker, 2, self.rack)
         order = self._quotation(self.salesperson_a, product=self.breaker, qty=3)
         # approvals are appliance_sales' business; confirm as superuser
-        order.sudo().action_confirm()
+        order.sudo().action_confirm()  # sudo: as the portal/approval flows do
         self.assertEqual(order.picking_ids.state, "assigned")
         purchase, eta = self._purchase(self.breaker, 5, days=3)
         self._purchase(self.breaker, 4, days=10)

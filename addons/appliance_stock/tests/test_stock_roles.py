@@ -55,5 +55,5 @@ class TestStockRoles(ApplianceCase):
     def test_portal_signature_still_confirms(self):
         # the customer's own acceptance on the portal runs as superuser
         order = self._quotation(self.salesperson_a)
-        order.sudo().action_confirm()
+        order.sudo().action_confirm()  # sudo: as the portal/approval flows do
         self.assertEqual(order.state, "sale")
