@@ -46,7 +46,8 @@ lint:
 
 i18n: check-odoo
 	@for a in $(subst $(comma), ,$(ADDONS)); do \
-	  $(ODOO) i18n export -d $(DB) -o addons/$$a/i18n/$$a.pot $$a || exit 1; done
+	  $(ODOO_PY) -m odoo i18n export -c odoo.conf -d $(DB) -o addons/$$a/i18n/$$a.pot $$a \
+	    || exit 1; done
 	@$(ODOO_PY) tools/i18n_sync.py $(subst $(comma), ,$(ADDONS))
 
 bench-data: deps

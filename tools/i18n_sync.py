@@ -16,9 +16,26 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
+POT_HEADER = """# Translation of Odoo Server.
+# This file contains the translation of the following modules:
+# \t* {addon}
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: Odoo Server 19.0\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: \\n"
+"""
+
+
 def sync(addon):
     i18n = ROOT / "addons" / addon / "i18n"
-    pot = polib.pofile(str(i18n / f"{addon}.pot"))
+    pot_path = i18n / f"{addon}.pot"
+    if not pot_path.read_text(encoding="utf-8").strip():
+        # Odoo writes an empty file for an addon without terms; keep a valid template
+        pot_path.write_text(POT_HEADER.format(addon=addon), encoding="utf-8")
+    pot = polib.pofile(str(pot_path))
     po_path = i18n / "zh_CN.po"
     old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
     known = {entry.msgid: entry.msgstr for entry in old}

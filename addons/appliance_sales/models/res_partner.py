@@ -37,18 +37,28 @@ class ResPartner(models.Model):
         "Another customer of this company already has this customer code.",
     )
 
+    @api.model
+    def _appliance_phone_problem(self, phone):
+        """The translated reason why ``phone`` is not accepted, or False."""
+        if not phone or phone_kind(phone):
+            return False
+        return self.env._(
+            "%s is not a valid phone number: use a mainland mobile (11 digits starting"
+            " with 1), a landline with its area code (e.g. 025-86668888) or an"
+            " international number (+country code…).",
+            phone,
+        )
+
     @api.onchange("phone")
     def _onchange_phone_appliance_format(self):
-        if self.phone and not phone_kind(self.phone):
+        if problem := self._appliance_phone_problem(self.phone):
             return {
                 "warning": {
                     "title": self.env._("Check the phone number"),
-                    "message": self.env._(
-                        "%s is neither a mainland mobile (11 digits starting with 1), a"
-                        " landline with its area code, nor an international number"
-                        " (+country code…). Orders for this customer cannot be confirmed"
-                        " until it is corrected.",
-                        self.phone,
+                    "message": problem
+                    + "\n"
+                    + self.env._(
+                        "Orders for this customer cannot be confirmed until it is corrected."
                     ),
                 }
             }

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..utils import phone_kind
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -42,15 +40,8 @@ class SaleOrder(models.Model):
             problems.append(
                 self.env._("Customer %s has no phone number.", customer.display_name)
             )
-        elif not phone_kind(phone):
-            problems.append(
-                self.env._(
-                    "Customer phone %(phone)s is not valid: use a mainland mobile (11 digits"
-                    " starting with 1), a landline with its area code (e.g. 025-86668888) or"
-                    " an international number (+country code…).",
-                    phone=phone,
-                )
-            )
+        elif problem := customer._appliance_phone_problem(phone):
+            problems.append(problem)
         shipping = self.partner_shipping_id
         missing = [
             label

@@ -90,7 +90,8 @@ class TestModelMatching(ApplianceCase):
         self.assertFalse(line.product_id)
         self.assertIn("GGX9-38 (company build)", warning["message"])
         self.assertIn(self.set_ggd.name, warning["message"])
-        self.assertEqual(len(twin), 1)
+        matched, _s = self.env["product.product"]._appliance_match_model_code("ggx9-38")
+        self.assertEqual(matched.product_tmpl_id, self.set_ggd | twin)
 
 
 @tagged("post_install", "-at_install")
@@ -121,10 +122,21 @@ class TestOrderValidation(ApplianceCase):
             with self.subTest(phone=phone):
                 self.assertFalse(phone_kind(phone))
 
+    def test_bad_phone_on_the_customer_warns_at_once(self):
+        partner = self.customer
+        partner.phone = "0251234"
+        warning = partner._onchange_phone_appliance_format()["warning"]
+        self.assertIn("0251234 is not a valid phone number", warning["message"])
+        self.assertIn("cannot be confirmed", warning["message"])
+        partner.phone = "13812345678"
+        self.assertIsNone(partner._onchange_phone_appliance_format())
+
     def test_confirmation_needs_valid_phone_and_full_address(self):
         order = self._quotation(self.salesperson_a)
         self.customer.phone = "12345"
-        with self.assertRaisesRegex(ValidationError, "phone 12345 is not valid"):
+        with self.assertRaisesRegex(
+            ValidationError, "12345 is not a valid phone number"
+        ):
             order.with_user(self.salesperson_a).action_confirm()
         self.customer.phone = "13812345678"
         self.customer.state_id = False

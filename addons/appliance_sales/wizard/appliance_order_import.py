@@ -387,9 +387,7 @@ class ApplianceOrderImport(models.TransientModel):
         if row["phone"] and not phone_kind(row["phone"]):
             batch.add(
                 number, "phone",
-                self.env._("%s is not a valid phone number: use a mainland mobile (11 digits starting"
-                  " with 1), a landline with its area code (e.g. 025-86668888) or an"
-                  " international number (+country code…).", row["phone"]),
+                self.env["res.partner"]._appliance_phone_problem(row["phone"]),
                 values["phone"].ref,
             )  # fmt: skip
         if (value := values.get("quantity")) is None:
@@ -667,59 +665,25 @@ class ApplianceOrderImport(models.TransientModel):
     # products -----------------------------------------------------------
 
     def _match_products(self, batch):
-        """Resolve every row's model code like ``_appliance_match_model_code``
-        does — the customer's own code first, then our model code — for all
-        rows at once."""
+        """Resolve every row's model code with ``_appliance_match_model_codes``
+        (the customer's own code first, then our model code), all rows at once."""
         rows = [row for row in batch.rows if row["code"]]
         if not rows:
             return
         for row in rows:
             row["key"] = normalize_model_code(row["code"])
-        keys = list({row["key"] for row in rows if row["key"]})
         company = self.env.company
         Product = self.env["product.product"]
-        base = Domain("sale_ok", "=", True) & Domain(
-            Product._check_company_domain(company)
+        base = Product._appliance_sale_domain(company)
+        matches = Product._appliance_match_model_codes(
+            [(row["code"], row["partner"]) for row in rows], company
         )
-        commercial_ids = list(
-            {row["partner"].commercial_partner_id.id for row in rows if row["partner"]}
-        )
-        alias_templates = defaultdict(set)
-        if commercial_ids and keys:
-            for alias in self.env["appliance.model.alias"].search_fetch(
-                [("partner_id", "in", commercial_ids), ("key", "in", keys)],
-                ["partner_id", "key", "product_tmpl_id"],
-            ):
-                alias_templates[(alias.partner_id.id, alias.key)].add(
-                    alias.product_tmpl_id.id
-                )
-        template_ids = list({tid for tids in alias_templates.values() for tid in tids})
-        products = Product.search_fetch(
-            base
-            & Domain(
-                "product_tmpl_id",
-                "any",
-                Domain("appliance_model_key", "in", keys) | Domain("id", "in", template_ids),
-            ),
-            ["product_tmpl_id", "display_name", "uom_id", "appliance_model_key",
-             "appliance_model_code", "appliance_spec_summary"],
-        ) if keys else Product  # fmt: skip
-        by_template = defaultdict(lambda: Product)
-        by_key = defaultdict(lambda: Product)
-        for product in products:
-            by_template[product.product_tmpl_id.id] |= product
-            by_key[product.appliance_model_key] |= product
         near_misses = {}
         for row in rows:
             key = row["key"]
-            matched = Product
-            if row["partner"]:
-                for template_id in alias_templates.get(
-                    (row["partner"].commercial_partner_id.id, key), ()
-                ):
-                    matched |= by_template[template_id]
-            if not matched:
-                matched = by_key[key] if key else Product
+            partner = row["partner"]
+            partner_id = (partner and partner.commercial_partner_id.id) or False
+            matched = matches.get((key, partner_id), Product)
             if len(matched) == 1:
                 row["product"] = matched
             elif matched:
