@@ -14,11 +14,12 @@ HISTORY     ?= demo
 ODOO_PY      = $(shell tools/odoo-python)
 ODOO         = $(ODOO_PY) -m odoo -c odoo.conf --data-dir=$(CURDIR)/.odoo-data
 
-.PHONY: help check-odoo deps sysdeps run test lint i18n bench-data clean
+.PHONY: help check-odoo deps sysdeps run test test-slow lint i18n bench-data clean
 
 help:
 	@echo "make run     - install or update DB '$(DB)' with demo data + history, serve http://localhost:$(PORT) (admin/admin)"
 	@echo "make test    - fresh DB '$(TEST_DB)', install the addons, run every test, print 'N passed, N failed'"
+	@echo "make test-slow - the on-demand suites (concurrency trials...) tagged appliance_slow"
 	@echo "make lint    - ruff, ruff-format, pylint-odoo, XML checks and the Odoo 19 idiom gate"
 	@echo "make i18n    - re-export each addon's .pot from DB '$(DB)' and sync zh_CN.po to it"
 	@echo "make bench-data SCALE=bench - build the benchmark dataset in DB appliance_bench"
@@ -40,6 +41,10 @@ run: deps
 
 test: deps sysdeps
 	@$(ODOO_PY) tools/run_tests.py --db $(TEST_DB) --addons $(TEST_ADDONS)
+
+# Suites too slow for every run (hundreds of concurrency trials): on demand.
+test-slow: deps sysdeps
+	@$(ODOO_PY) tools/run_tests.py --db $(TEST_DB)_slow --addons $(TEST_ADDONS) --tag appliance_slow
 
 lint:
 	@tools/lint.sh

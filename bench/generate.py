@@ -1898,6 +1898,12 @@ class Generator:
             origin=None,
             reference=None,
             commitment_date=None,
+            # appliance_sales' milestones: delivered history without tracking
+            # events counts as shipped (what the compute gives)
+            appliance_milestone="shipped" if sale else None,
+            appliance_milestone_date=None,
+            appliance_partially_shipped=False,
+            appliance_import_key=None,
             signed_by=None,
             signed_on=None,
             access_token=None,
@@ -1996,6 +2002,7 @@ class Generator:
             sale_line_id=line_id, delay_alert_date=None, price_unit=None,
             account_move_id=None, purchase_line_id=None, is_inventory=None,
             inventory_name=None, description_picking_manual=None,
+            weight=qty * product["weight"] if product["weight"] > 0 else 0.0,
         ), "stock_move"))  # fmt: skip
         self._rows["stock_move_line"].append(self._row(tpl["stock_move_line"], dict(
             picking_id=delivery["picking_id"], move_id=move_id,
@@ -2036,6 +2043,8 @@ class Generator:
             state="done",
             priority="0",
             shipping_weight=round(delivery["weight"], 2),
+            weight=round(delivery["weight"], 2),
+            appliance_milestone="shipped",
             is_locked=True,
             scheduled_date=deadline,
             date_deadline=deadline,

@@ -6,8 +6,13 @@ drop them. This keeps every existing translation, adds new terms with an empty
 msgstr (the test suite then names them) and drops terms that are gone.
 
 Usage (from `make i18n`): python tools/i18n_sync.py addon [addon...]
+        [--translations file.json ...]
+
+``--translations`` fills still empty msgstr from JSON files of
+{"English msgid": "中文"} (how work done in parallel hands its translations in).
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -29,7 +34,7 @@ msgstr ""
 """
 
 
-def sync(addon):
+def sync(addon, extra=None):
     i18n = ROOT / "addons" / addon / "i18n"
     pot_path = i18n / f"{addon}.pot"
     if not pot_path.read_text(encoding="utf-8").strip():
@@ -38,7 +43,8 @@ def sync(addon):
     pot = polib.pofile(str(pot_path))
     po_path = i18n / "zh_CN.po"
     old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
-    known = {entry.msgid: entry.msgstr for entry in old}
+    known = dict(extra or {})
+    known.update({entry.msgid: entry.msgstr for entry in old if entry.msgstr})
     new = polib.POFile(wrapwidth=78)
     new.metadata = old.metadata or dict(pot.metadata, Language="zh_CN")
     new.metadata["Language"] = "zh_CN"
@@ -61,5 +67,14 @@ def sync(addon):
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        sync(name)
+    args = sys.argv[1:]
+    addons, extra = [], {}
+    while args:
+        arg = args.pop(0)
+        if arg == "--translations":
+            while args and args[0].endswith(".json"):
+                extra.update(json.loads(Path(args.pop(0)).read_text(encoding="utf-8")))
+        else:
+            addons.append(arg)
+    for name in addons:
+        sync(name, extra)

@@ -6,3 +6,10 @@ from . import sale_order
 from . import appliance_model_alias
 from . import product_product
 from . import sale_order_line
+from . import appliance_order_milestone
+from . import stock_picking
+from . import tier_definition
+from . import tier_review
+from . import sale_order_approval
+from . import sale_order_line_approval
+from . import sale_order_cockpit

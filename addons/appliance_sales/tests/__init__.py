@@ -2,3 +2,12 @@ from . import test_set_master
 from . import test_roles
 from . import test_order_entry
 from . import test_order_import
+from . import test_milestones
+from . import test_portal
+from . import test_approval_forgery
+from . import test_approval_binding
+from . import test_approval_rules
+from . import test_approval_flow
+from . import test_approval_cockpit
+from . import test_order_confirmation_mail
+from . import test_credit_race

@@ -14,6 +14,7 @@ import xlsxwriter
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ApplianceCase
 
@@ -519,6 +520,28 @@ class TestOrderImport(OrderImportCase):
         self.assertEqual(len(result["errors"]), 1)
         order.action_cancel()
         self.assertImported(content)
+
+    def test_same_file_imported_twice_at_once_makes_one_set_of_orders(self):
+        """Two imports of one file running at the same time both pass the ref
+        check (neither sees the other's uncommitted orders); the database index
+        then refuses the second, which reports it and leaves nothing behind."""
+        content = self.xlsx([self.row(), self.row(ref="PO-2")])
+        first = self.assertImported(content, orders=2)
+        self.assertEqual(
+            set(first.mapped("appliance_import_key")),
+            {f"{self.customer.id}/PO-1", f"{self.customer.id}/PO-2"},
+        )
+        # the second import's check runs before the first commits: simulated by
+        # a check that finds nothing
+        Wizard = type(self.env["appliance.order.import"])
+        with (
+            patch.object(Wizard, "_check_existing_refs", lambda self, batch: None),
+            mute_logger("odoo.sql_db"),
+        ):
+            self.assertRefused(content, "imported at the same time by someone else")
+        # a cancelled import may be imported again
+        first.action_cancel()
+        self.assertImported(content, orders=2)
 
     def test_missing_order_ref_and_customer(self):
         self.assertRefused(self.xlsx([self.row(ref=None, customer=None)]), "must be filled in",

@@ -5,6 +5,7 @@ import logging
 import time
 from collections import defaultdict
 
+import psycopg2.errors
 import pytz
 from markupsafe import Markup
 
@@ -58,6 +59,7 @@ class _Batch:
         self.timings = {}
         self.sheet = None
         self.analytic = {}
+        self.filename = None
 
     def add(self, row, column, reason, cell=None):
         self.problems.append(
@@ -267,6 +269,7 @@ class ApplianceOrderImport(models.TransientModel):
         """
         self._check_import_access()
         batch = _Batch()
+        batch.filename = filename
         started = time.monotonic()
         try:
             content = xlsx.decode_upload(encoded, self.env)
@@ -763,6 +766,20 @@ class ApplianceOrderImport(models.TransientModel):
         try:
             with self.env.cr.savepoint():
                 return importer._create_all(batch)
+        except psycopg2.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != "sale_order_appliance_import_key_unique":
+                raise
+            # another import of the same file committed its orders while this one
+            # ran: the index refused them (the savepoint undid everything)
+            batch.add(
+                None, None,
+                self.env._("These orders were imported at the same time by someone"
+                           " else; nothing was imported. Check the quotations list."),
+            )  # fmt: skip
+            for order in batch.orders:
+                if order["shipping_vals"]:
+                    order["shipping"] = None
+            return self.env["sale.order"]
         except (ValidationError, UserError, AccessError) as exc:
             batch.add(
                 None, None,
@@ -780,11 +797,110 @@ class ApplianceOrderImport(models.TransientModel):
         vals_list = self._with_defaults(
             [self._prepare_order_vals(order, batch) for order in batch.orders]
         )
-        # created in slices: the same queries, a bounded ORM cache
-        SaleOrder = orders = self.env["sale.order"]
+        self._add_order_precomputes(batch, vals_list)
+        # created in slices: the same queries, a bounded ORM cache. Without the
+        # chatter's per-order work (a follower query and a creation message per
+        # order): _log_import does the same for all orders at once.
+        SaleOrder = self.env["sale.order"].with_context(tracking_disable=True)
+        orders = SaleOrder.browse()
         for start in range(0, len(vals_list), ORDERS_PER_CREATE):
             orders |= SaleOrder.create(vals_list[start : start + ORDERS_PER_CREATE])
+        orders = orders.with_env(self.env)
+        self._log_import(orders, batch)
         return orders
+
+    def _log_import(self, orders, batch):
+        """What ``mail.thread`` does for each created record, once for all: the
+        importing user (and the salesperson) follow the quotations, and each
+        quotation's chatter says it was imported, from which file and rows."""
+        self.env["mail.followers"]._insert_followers(
+            "sale.order",
+            orders.ids,
+            (self.env.user.partner_id | orders.user_id.partner_id).ids,
+            check_existing=False,
+        )
+        bodies = {}
+        for order, grouped in zip(orders, batch.orders, strict=True):
+            bodies[order.id] = Markup("<p>%s</p>") % self.env._(
+                "Quotation created by the Excel import of %(file)s (rows %(rows)s).",
+                file=batch.filename or "",
+                rows=", ".join(str(row["row"]) for row in grouped["lines"]),
+            )
+        orders._message_log_batch(bodies=bodies)
+
+    def _add_order_precomputes(self, batch, vals_list):
+        """Order values the ORM would otherwise work out order by order.
+
+        ``sale.order.create`` draws one number from the sequence per order (two
+        queries), asks for the user's default warehouse per order and looks the
+        fiscal position up per customer and slice. All of them depend only on the
+        company, the user, the customer and the delivery address, so work them out
+        once per distinct value with the same methods the computes call. Values
+        the file or a hook set keep precedence.
+        """
+        company = self.env.company
+        # the warehouse compute depends on the company and the salesperson only
+        warehouse = (
+            self.env["sale.order"]
+            .new({"company_id": company.id, "user_id": self.env.uid})
+            .warehouse_id
+        )
+        FiscalPosition = self.env["account.fiscal.position"].with_company(company)
+        shipping_of = {}
+        fiscal_positions = {}
+        for order, vals in zip(batch.orders, vals_list, strict=True):
+            partner = order["partner"]
+            if "partner_shipping_id" not in vals:
+                if partner.id not in shipping_of:
+                    shipping_of[partner.id] = partner.address_get(["delivery"])[
+                        "delivery"
+                    ]
+                vals["partner_shipping_id"] = shipping_of[partner.id]
+            key = (partner.id, vals["partner_shipping_id"])
+            if key not in fiscal_positions:
+                fiscal_positions[key] = FiscalPosition._get_fiscal_position(
+                    partner, self.env["res.partner"].browse(key[1])
+                ).id
+            vals.setdefault("fiscal_position_id", fiscal_positions[key])
+            if warehouse:
+                vals.setdefault("warehouse_id", warehouse.id)
+        # the default name is the placeholder create() replaces by a number
+        placeholder = self.env["sale.order"].default_get(["name"]).get("name")
+        unnamed = [v for v in vals_list if v.get("name", placeholder) == placeholder]
+        names = self._next_order_names(len(unnamed))
+        for vals, name in zip(unnamed, names or (), strict=False):
+            vals["name"] = name
+
+    def _next_order_names(self, count):
+        """``count`` quotation numbers drawn at once from the ``sale.order``
+        sequence — what ``sale.order.create`` draws one by one — or None when
+        the sequence is not a plain one (no gaps or dates ranges: then the
+        ORM draws them)."""
+        Sequence = self.env["ir.sequence"]
+        Sequence.browse().check_access("read")
+        sequence = Sequence.search(
+            [
+                ("code", "=", "sale.order"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if (
+            not count
+            or not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+        ):
+            return None
+        numbers = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for (number,) in numbers]
 
     def _analytic_distributions(self, batch):
         """The analytic distribution of each (product, customer) of the batch.
@@ -842,6 +958,8 @@ class ApplianceOrderImport(models.TransientModel):
         vals = {
             "partner_id": order["partner"].id,
             "client_order_ref": order["ref"],
+            "appliance_import_key": order["ref"]
+            and f"{order['partner'].commercial_partner_id.id}/{order['ref']}",
             "user_id": self.env.uid,
             "company_id": self.env.company.id,
             "order_line": [],

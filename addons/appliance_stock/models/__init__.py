@@ -2,3 +2,13 @@ from . import res_company
 from . import res_config_settings
 from . import stock_warehouse_orderpoint
 from . import appliance_stock_monitor
+from . import appliance_stock_commitment
+from . import appliance_stock_digest
+from . import sale_order
+from . import sale_order_line
+from . import appliance_storage_cost_rule
+from . import stock_landed_cost
+from . import appliance_stock_reason
+from . import appliance_count_session
+from . import appliance_count_line
+from . import stock_move

@@ -1,0 +1,2 @@
+from . import appliance_partner_duplicate
+from . import appliance_installed_set

@@ -1,0 +1,1 @@
+from . import appliance_sales_digest_xlsx
