@@ -35,12 +35,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+
+LAUNCHER = """import sys, time
+if len(sys.argv) > 1 and sys.argv[1] == "gevent":
+    while True:  # the long-polling process: not needed for RPC
+        time.sleep(3600)
+from odoo.cli.command import main
+main()
+"""
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -97,13 +105,17 @@ class RpcError(Exception):
 def start_server(db, port, workers):
     log = open(os.path.join("/tmp", f"bench_oversell_{db}_{port}.log"), "w")  # noqa: SIM115
     python = os.environ.get("ODOO_PYTHON", sys.executable)
-    # the `odoo` script: with workers, Odoo re-executes its own command line for
-    # the long-polling process, which fails for `python -m odoo`
-    script = os.path.join(os.path.dirname(python), "odoo")
-    command = [script] if os.path.exists(script) else [python, "-m", "odoo"]
+    # With workers, Odoo starts its long-polling process by re-running its own
+    # command line with "gevent" added. RPC does not use it, and where gevent
+    # cannot start the master respawns it in a loop that eats a core: the
+    # launcher parks it instead.
+    launcher = os.path.join(tempfile.gettempdir(), "bench_oversell_odoo.py")
+    with open(launcher, "w") as handle:
+        handle.write(LAUNCHER)
     server = subprocess.Popen(
         [
-            *command,
+            python,
+            launcher,
             "-c",
             "odoo.conf",
             f"--data-dir={ROOT}/.odoo-data",
@@ -121,12 +133,14 @@ def start_server(db, port, workers):
         stderr=subprocess.STDOUT,
     )
     for _ in range(240):
+        if server.poll() is not None:
+            sys.exit(f"server stopped (port {port} in use?), see {log.name}")
         try:
             with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/web/health", timeout=5
+                f"http://127.0.0.1:{port}/web/health", timeout=10
             ):
                 return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, or a timeout while the server starts
             time.sleep(0.5)
     server.terminate()
     sys.exit(f"server did not start, see {log.name}")

@@ -494,8 +494,15 @@ class SaleOrder(models.Model):
     def _appliance_recheck_approval(self):
         """After a change: withdraw the approvals of quotations whose content
         changed; refuse the change on confirmed orders approved as they were."""
-        orders_sudo = self.exists().sudo()  # sudo: checked whoever edits
-        orders = orders_sudo.filtered("review_ids")
+        if not self:
+            return
+        Review = self.env["tier.review"].sudo()  # sudo: checked whoever edits
+        reviewed = Review.search_fetch(
+            [("model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"]
+        )
+        if not reviewed:
+            return
+        orders = self.browse(set(reviewed.mapped("res_id"))).sudo()  # sudo: server data
         stale = orders.filtered(
             lambda order: not order._appliance_approval_is_current()
         )

@@ -100,6 +100,15 @@ class TestApprovalBindsTheContent(ApprovalCase):
         self.assertFalse(order.review_ids)
         self.assertIn("approval", order.message_ids[0].body.lower())
 
+    def test_binding_check_costs_one_query_for_orders_without_approval(self):
+        # it runs after every line edit: a batch of plain quotations is one query
+        orders = self.env["sale.order"].concat(
+            *(self._big_quotation(qty=q) for q in (1, 2, 3, 4, 5))
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            orders.with_user(self.salesperson_a)._appliance_recheck_approval()
+
     def test_unrelated_edit_keeps_the_approval(self):
         order = self._approved_but_unconfirmed()
         order.with_user(self.salesperson_a).write(
