@@ -4,7 +4,7 @@ comma := ,
 .DEFAULT_GOAL := help
 
 ADDONS      := appliance_sales,appliance_stock,appliance_crm,appliance_reports
-TEST_ADDONS := $(ADDONS),test_appliance_full
+TEST_ADDONS := $(ADDONS),test_appliance_full,test_appliance_adversarial
 DB          ?= appliance_demo
 TEST_DB     ?= appliance_test
 PORT        ?= 8069
@@ -14,12 +14,14 @@ HISTORY     ?= demo
 ODOO_PY      = $(shell tools/odoo-python)
 ODOO         = $(ODOO_PY) -m odoo -c odoo.conf --data-dir=$(CURDIR)/.odoo-data
 
-.PHONY: help check-odoo deps sysdeps run test test-slow lint i18n bench-data clean
+.PHONY: help check-odoo deps sysdeps run test test-slow test-adversarial load lint i18n bench-data clean
 
 help:
 	@echo "make run     - install or update DB '$(DB)' with demo data + history, serve http://localhost:$(PORT) (admin/admin)"
 	@echo "make test    - fresh DB '$(TEST_DB)', install the addons, run every test, print 'N passed, N failed'"
 	@echo "make test-slow - the on-demand suites (concurrency trials...) tagged appliance_slow"
+	@echo "make test-adversarial - the long adversarial suites (access, abuse, concurrency, crashes; tests/adversarial)"
+	@echo "make load    - 50 simulated users for 30 minutes against the benchmark database (tests/load)"
 	@echo "make lint    - ruff, ruff-format, pylint-odoo, XML checks and the Odoo 19 idiom gate"
 	@echo "make i18n    - re-export each addon's .pot from DB '$(DB)' and sync zh_CN.po to it"
 	@echo "make bench-data SCALE=bench - build the benchmark dataset in DB appliance_bench"
@@ -45,6 +47,20 @@ test: deps sysdeps
 # Suites too slow for every run (hundreds of concurrency trials): on demand.
 test-slow: deps sysdeps
 	@$(ODOO_PY) tools/run_tests.py --db $(TEST_DB)_slow --addons $(TEST_ADDONS) --tag appliance_slow
+
+# Issue #8's long suites (hours on 2 cores): the tagged Odoo tests (access probes by
+# group, 200-trial thread races), then the server-based ones (tests/adversarial).
+# Shorter: ADVERSARIAL_TRIALS=50 make test-adversarial OVERSELL_ARGS="--trials 50".
+test-adversarial: deps sysdeps
+	@$(ODOO_PY) tools/run_tests.py --db $(TEST_DB)_adversarial --addons $(TEST_ADDONS) --tag appliance_adversarial
+	nice -n 19 $(ODOO_PY) tests/adversarial/oversell.py -d $(TEST_DB)_oversell --fresh --modes server $(OVERSELL_ARGS)
+	nice -n 19 $(ODOO_PY) tests/adversarial/retry_safety.py -d $(TEST_DB)_retry --fresh
+	nice -n 19 $(ODOO_PY) tests/adversarial/crash.py -d $(TEST_DB)_crash --create
+
+# 50 simulated users for 30 minutes against a copy of the benchmark database
+# (make bench-data first); see tests/load/README.md.
+load: deps
+	$(ODOO_PY) tests/load/load.py -d appliance_load --from-template appliance_bench $(LOAD_ARGS)
 
 lint:
 	@tools/lint.sh

@@ -21,6 +21,9 @@ Usage (a database with appliance_sales installed, base_import is auto-installed)
 
     /opt/odoo19/venv/bin/python bench/bench_order_import.py -d DB [--orders 1000 --lines 5]
 
+``BENCH_PROFILE=/tmp/imp`` writes a cProfile of our import to ``/tmp/imp.ours``
+(``python -m pstats``).
+
 ``--bombs`` (no database needed) instead feeds hostile workbooks to the reader,
 each in a fresh process, and prints its answer, time and peak RSS.
 """
@@ -201,12 +204,21 @@ def run_child(args):
         if args.mode.startswith("ours"):
             import base64  # noqa: PLC0415
 
+            profile = None
+            if os.environ.get("BENCH_PROFILE"):
+                import cProfile  # noqa: PLC0415
+
+                profile = cProfile.Profile()
+                profile.enable()
             result = uenv["appliance.order.import"].import_orders(
                 base64.b64encode(content).decode(),
                 "ours.xlsx",
                 dry_run=args.mode == "ours_check",
             )
             uenv.flush_all()
+            if profile:
+                profile.disable()
+                profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{args.mode}")
             errors = result["errors"]
             orders = len(result["orders"])
             detail = result["stats"]["seconds"]

@@ -1863,8 +1863,14 @@ class Generator:
                 days=validity_days
             )
         rnd, rounding = self.float_round, self.rounding
+        # delivery's estimate, summed line by line as _get_estimated_weight does
+        shipping_weight = 0.0
+        for idx, qty, _price, _disc in order["lines"]:
+            if qty > 0:
+                shipping_weight += qty * self.products[idx]["weight"]
         return dict(
             company_id=self.company.id,
+            shipping_weight=shipping_weight,
             partner_id=cust["id"],
             partner_invoice_id=cust["invoice_id"],
             partner_shipping_id=cust["shipping_id"],
@@ -2306,10 +2312,18 @@ class Generator:
             )
         Order = env["sale.order"]
         orders = Order.browse()
+        # Orders of the past: no confirmation e-mail (and no PDF rendered for it).
+        # With Odoo's asynchronous order e-mails the mail waits on the order for
+        # a cron; the generator drops it before anything sends it.
+        ICP = env["ir.config_parameter"]
+        async_emails = ICP.get_param("sale.async_emails")
+        ICP.set_param("sale.async_emails", "True")
         for start in range(0, len(vals_list), 100):
             batch = Order.create(vals_list[start : start + 100])
             batch.action_confirm()
             orders |= batch
+        orders.pending_email_template_id = False
+        ICP.set_param("sale.async_emails", async_emails or False)
         # confirmation stamps the current time: put the planned dates back
         for order, (date_order, _cust, _lines) in zip(orders, plans, strict=True):
             order.date_order = date_order

@@ -46,6 +46,11 @@
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "appliance_sales/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

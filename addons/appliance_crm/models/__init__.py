@@ -2,6 +2,7 @@ from . import appliance_sales_channel
 from . import res_partner_classification
 from . import res_partner_360
 from . import res_partner
+from . import appliance_customer_band
 from . import appliance_customer_band_history
 from . import appliance_customer_strategy
 from . import appliance_customer_visit

@@ -215,6 +215,9 @@ class ApplianceComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # refused before a reference number is drawn (sequence numbers are not
+        # given back when the transaction rolls back)
+        self.check_access("create")
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (

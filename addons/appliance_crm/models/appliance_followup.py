@@ -174,12 +174,20 @@ class ApplianceFollowup(models.Model):
             )
         ]  # fmt: skip
         for column, value in (
-            ("appliance_rfm_segment", rule.rfm_segment),
-            ("appliance_frequency_band", rule.frequency_band),
-            ("appliance_spend_band", rule.spend_band),
+            ("rfm_segment", rule.rfm_segment),
+            ("frequency_band", rule.frequency_band),
+            ("spend_band", rule.spend_band),
         ):
             if value:
-                conditions.append(SQL("%s = %s", SQL.identifier(alias, column), value))
+                # the bands: appliance_customer_band, one row per customer, same id
+                conditions.append(
+                    SQL(
+                        "%s IN (SELECT id FROM appliance_customer_band WHERE %s = %s)",
+                        SQL.identifier(alias, "id"),
+                        SQL.identifier(column),
+                        value,
+                    )
+                )
         return SQL(" AND ").join(conditions)
 
     @api.model
@@ -202,16 +210,17 @@ WITH contact AS (
     SELECT partner_id, MAX(last_date) AS last_date FROM contact GROUP BY partner_id
 )
 SELECT p.id, p.user_id,
-       COALESCE(lc.last_date, p.appliance_last_order_date, p.create_date::date) AS last_date,
+       COALESCE(lc.last_date, b.last_order_date, p.create_date::date) AS last_date,
        COALESCE(NULLIF(%(days)s, 0), s.visit_interval_days) AS interval
   FROM res_partner p
+  LEFT JOIN appliance_customer_band b ON b.id = p.id
   LEFT JOIN appliance_customer_strategy s ON s.id = p.appliance_strategy_id
   LEFT JOIN last_contact lc ON lc.partner_id = p.id
  WHERE %(segment)s
    AND p.user_id IS NOT NULL
-   AND (p.customer_rank > 0 OR p.appliance_frequency_band IS NOT NULL)
+   AND (p.customer_rank > 0 OR b.id IS NOT NULL)
    AND COALESCE(NULLIF(%(days)s, 0), s.visit_interval_days) > 0
-   AND COALESCE(lc.last_date, p.appliance_last_order_date, p.create_date::date)
+   AND COALESCE(lc.last_date, b.last_order_date, p.create_date::date)
        + COALESCE(NULLIF(%(days)s, 0), s.visit_interval_days) <= %(today)s
 """,
                 days=rule.days,

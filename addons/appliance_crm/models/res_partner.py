@@ -34,53 +34,6 @@ class ResPartner(models.Model):
         help="Channel new orders of this customer get by default.",
     )
 
-    # -- classification (written on the commercial partner by one SQL pass) --
-    appliance_frequency_band = fields.Selection(
-        FREQUENCY_BANDS, string="Frequency Band", index=True, readonly=True, copy=False
-    )
-    appliance_spend_band = fields.Selection(
-        SPEND_BANDS, string="Spend Band", index=True, readonly=True, copy=False
-    )
-    appliance_region_band = fields.Selection(
-        REGION_BANDS, string="Region Band", index=True, readonly=True, copy=False
-    )
-    appliance_recency_band = fields.Selection(
-        RECENCY_BANDS, string="Recency Band", index=True, readonly=True, copy=False
-    )
-    appliance_rfm_segment = fields.Selection(
-        RFM_SEGMENTS,
-        string="RFM Segment",
-        index=True,
-        readonly=True,
-        copy=False,
-        help="Recency, frequency and monetary value combined: champions buy often,"
-        " recently and much; customers at risk used to buy often but not lately.",
-    )
-    # -- purchase figures of the last classification (stored, for lists/filters) --
-    appliance_order_count = fields.Integer(
-        string="Orders (window)",
-        readonly=True,
-        copy=False,
-        help="Confirmed orders in the classification window.",
-    )
-    appliance_total_spend = fields.Float(
-        string="Spend (window)",
-        readonly=True,
-        copy=False,
-        digits="Product Price",
-        aggregator="sum",
-        help="Untaxed amount of the confirmed orders in the classification window,"
-        " in company currency.",
-    )
-    appliance_first_order_date = fields.Date(
-        string="First Purchase", readonly=True, copy=False
-    )
-    appliance_last_order_date = fields.Date(
-        string="Last Purchase", readonly=True, copy=False, index="btree_not_null"
-    )
-    appliance_lifetime_order_count = fields.Integer(
-        string="Orders (all time)", readonly=True, copy=False
-    )
     appliance_band_history_ids = fields.One2many(
         "appliance.customer.band.history",
         "partner_id",

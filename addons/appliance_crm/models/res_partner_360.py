@@ -6,9 +6,13 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 TOP = 3
+# the figures are the sales team's (the Customer 360 tab and smart buttons are
+# theirs): other internal users and portal customers reading a partner get none
+SALES_TEAM = "sales_team.group_sale_salesman"
 
 
 class AppliancePartner360(models.AbstractModel):
@@ -19,61 +23,87 @@ class AppliancePartner360(models.AbstractModel):
     _description = "Customer 360 (res.partner mixin)"
 
     appliance_360_order_count = fields.Integer(
-        string="Orders", compute="_compute_appliance_360"
+        string="Orders",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_360_total_spend = fields.Monetary(
         string="Total Spend",
         compute="_compute_appliance_360",
+        groups=SALES_TEAM,
         currency_field="appliance_360_currency_id",
     )
     appliance_360_avg_order = fields.Monetary(
         string="Average Order",
         compute="_compute_appliance_360",
+        groups=SALES_TEAM,
         currency_field="appliance_360_currency_id",
     )
     appliance_360_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_appliance_360"
+        "res.currency",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_360_first_date = fields.Date(
-        string="First Order Date", compute="_compute_appliance_360"
+        string="First Order Date",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_360_last_date = fields.Date(
-        string="Last Order Date", compute="_compute_appliance_360"
+        string="Last Order Date",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_360_interval_days = fields.Float(
         string="Purchase Interval (days)",
         compute="_compute_appliance_360",
+        groups=SALES_TEAM,
         digits=(16, 1),
         help="Average number of days between two orders.",
     )
     appliance_avg_days_to_pay = fields.Float(
         string="Average Days to Pay",
         compute="_compute_appliance_360",
+        groups=SALES_TEAM,
         digits=(16, 1),
         help="From invoice date to full payment, over the paid invoices.",
     )
     appliance_overdue_amount = fields.Monetary(
         string="Overdue",
         compute="_compute_appliance_360",
+        groups=SALES_TEAM,
         currency_field="appliance_360_currency_id",
     )
     appliance_open_complaint_count = fields.Integer(
-        string="Open Complaints", compute="_compute_appliance_360"
+        string="Open Complaints",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_open_followup_count = fields.Integer(
-        string="Open Follow-ups", compute="_compute_appliance_360"
+        string="Open Follow-ups",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_visit_count = fields.Integer(
-        string="Visits", compute="_compute_appliance_360"
+        string="Visits",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_installed_set_count = fields.Integer(
-        string="Installed Sets", compute="_compute_appliance_360"
+        string="Installed Sets",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_duplicate_count = fields.Integer(
-        string="Possible Duplicates", compute="_compute_appliance_360"
+        string="Possible Duplicates",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
     )
     appliance_360_html = fields.Html(
-        string="Customer 360", compute="_compute_appliance_360", sanitize=False
+        string="Customer 360",
+        compute="_compute_appliance_360",
+        groups=SALES_TEAM,
+        sanitize=False,
     )
 
     # ------------------------------------------------------------
@@ -356,6 +386,15 @@ SELECT commercial_partner_id, SUM(quantity)
 
     def _appliance_action(self, model, name, extra_domain=None, context=None):
         self.ensure_one()
+        # a smart button opens nothing for whom cannot read the customer or the
+        # target (the method is reachable over RPC, on this mixin too); portal
+        # users read their own complaints, but the customer file is for staff
+        self.check_access("read")
+        self.env[model].check_access("read")
+        if self.env.user.share:
+            raise AccessError(
+                self.env._("The customer file is for the company's staff.")
+            )
         partner = self.commercial_partner_id
         field = (
             "commercial_partner_id"
@@ -391,6 +430,8 @@ SELECT commercial_partner_id, SUM(quantity)
 
     def action_appliance_duplicates(self):
         self.ensure_one()
+        self.check_access("read")
+        self.env["appliance.partner.duplicate"].check_access("read")
         partner = self.commercial_partner_id
         others = (
             self.env["appliance.partner.duplicate"]
@@ -407,4 +448,5 @@ SELECT commercial_partner_id, SUM(quantity)
 
     def action_appliance_merge(self):
         """Merge the selected customers (list action for sales managers)."""
+        self.check_access("read")
         return self.env["appliance.partner.merge"]._open_for(self)

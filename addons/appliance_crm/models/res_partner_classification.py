@@ -1,5 +1,9 @@
 """Customer classification: frequency, spend, region, recency and RFM bands of
-every customer in one set-based SQL statement, with a history of changes."""
+every customer in one set-based SQL statement, with a history of changes.
+
+The bands and purchase figures live in ``appliance.customer.band`` (one narrow row
+per classified customer, with the customer's id); the partner shows them through
+related fields that search, sort and group in SQL (see ``_field_to_sql``)."""
 
 import logging
 import time
@@ -8,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -45,6 +50,90 @@ class AppliancePartnerClassification(models.AbstractModel):
 
     _name = "appliance.partner.classification"
     _description = "Customer Classification (res.partner mixin)"
+
+    appliance_band_id = fields.Many2one(
+        "appliance.customer.band",
+        string="Classification",
+        compute="_compute_appliance_band_id",
+        search="_search_appliance_band_id",
+        compute_sudo=True,
+        help="The bands and figures of the last classification (commercial partners"
+        " that are customers only).",
+    )
+    appliance_frequency_band = fields.Selection(
+        related="appliance_band_id.frequency_band", string="Frequency Band"
+    )
+    appliance_spend_band = fields.Selection(
+        related="appliance_band_id.spend_band", string="Spend Band"
+    )
+    appliance_region_band = fields.Selection(
+        related="appliance_band_id.region_band", string="Region Band"
+    )
+    appliance_recency_band = fields.Selection(
+        related="appliance_band_id.recency_band", string="Recency Band"
+    )
+    appliance_rfm_segment = fields.Selection(
+        related="appliance_band_id.rfm_segment", string="RFM Segment"
+    )
+    appliance_order_count = fields.Integer(
+        related="appliance_band_id.order_count", string="Orders (window)"
+    )
+    appliance_total_spend = fields.Float(
+        related="appliance_band_id.total_spend", string="Spend (window)"
+    )
+    appliance_first_order_date = fields.Date(
+        related="appliance_band_id.first_order_date", string="First Purchase"
+    )
+    appliance_last_order_date = fields.Date(
+        related="appliance_band_id.last_order_date", string="Last Purchase"
+    )
+    appliance_lifetime_order_count = fields.Integer(
+        related="appliance_band_id.lifetime_order_count", string="Orders (all time)"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE / SEARCH / SQL
+    # ------------------------------------------------------------
+
+    def _compute_appliance_band_id(self):
+        # the row of a customer has the customer's id: one query for the recordset
+        existing = set(
+            self.env["appliance.customer.band"].browse(self._origin.ids).exists().ids
+        )
+        for partner in self:
+            band_id = partner._origin.id
+            partner.appliance_band_id = band_id if band_id in existing else False
+
+    def _search_appliance_band_id(self, operator, value):
+        # a band row has its customer's id: partner ids and band ids are the same
+        Band = self.env["appliance.customer.band"]
+        if operator in ("any", "any!"):
+            if operator == "any!":
+                Band = Band.sudo()  # sudo: 'any!' is the unrestricted path
+            if not isinstance(value, Domain):
+                value = Domain("id", "in", value)
+            return Domain("id", "in", Band._search(value).select("partner_id"))
+        if operator == "in":
+            # sudo: which customers have a row at all (ids given by the caller)
+            classified = Band.sudo()._search([]).select("partner_id")
+            ids = [band_id for band_id in value if band_id]
+            domain = Domain("id", "in", ids) & Domain("id", "in", classified)
+            if False in value:
+                domain |= Domain("id", "not in", classified)
+            return domain
+        return NotImplemented
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # the band row of a customer has the customer's id (``CHECK (partner_id =
+        # id)``): joining it by the partner's id lets the related band fields
+        # filter, sort and group in SQL, with no column on res_partner
+        if field_expr == "appliance_band_id":
+            return SQL.identifier(alias, "id")
+        return super()._field_to_sql(alias, field_expr, query)
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
 
     @api.model
     def _appliance_classification_params(self):
@@ -86,9 +175,12 @@ class AppliancePartnerClassification(models.AbstractModel):
         Population: commercial partners with a confirmed order, or marked as
         customers (``customer_rank``). Percentiles are always taken over the whole
         population, so classifying a few partners gives the same bands as a full
-        run. Every band that changes gets a row in the band history.
+        run. Only the rows that change are written (``appliance.customer.band``);
+        partners that are no customers any more lose their row. Every customer
+        whose bands change gets one row in the band history (each band before and
+        after).
 
-        :returns: ``{"classified": n, "changed": n, "seconds": s}``
+        :returns: ``{"classified": n, "changed": n, "updated": n, "seconds": s}``
         """
         if not self.env.su and not self.env.user.has_group(
             "sales_team.group_sale_manager"
@@ -119,13 +211,14 @@ class AppliancePartnerClassification(models.AbstractModel):
             )
         else:
             local = SQL("pop.state_id = pop.c_state_id")
-        scope = (
-            SQL("AND p.id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL()
-        )
+
+        def scope(column):
+            if partner_ids is None:
+                return SQL("TRUE")
+            return SQL("%s = ANY(%s)", column, list(partner_ids))
+
+        band = self.env["appliance.customer.band"]
         history = self.env["appliance.customer.band.history"]
-        uid = self.env.uid
         query = SQL(
             """
 WITH orders AS (
@@ -169,9 +262,11 @@ WITH orders AS (
                 WHEN pop.last_date >= %(today)s::date - %(recent)s THEN 'recent'
                 WHEN pop.last_date >= %(today)s::date - %(lapsing)s THEN 'lapsing'
                 ELSE 'dormant' END AS recency,
-           COALESCE(pop.cnt, 0) AS cnt, ROUND(COALESCE(pop.spend, 0)::numeric, 2) AS spend_amount,
-           pop.first_date, pop.last_date, COALESCE(pop.lifetime, 0) AS lifetime
+           COALESCE(pop.cnt, 0)::int AS cnt,
+           ROUND(COALESCE(pop.spend, 0)::numeric, 2) AS spend_amount,
+           pop.first_date, pop.last_date, COALESCE(pop.lifetime, 0)::int AS lifetime
       FROM pop JOIN ranked ON ranked.id = pop.id
+     WHERE %(scope_pop)s
 ), scored AS (
     SELECT bands.*,
            CASE recency WHEN 'recent' THEN 3 WHEN 'lapsing' THEN 2 WHEN 'dormant' THEN 1 END AS r,
@@ -190,64 +285,74 @@ WITH orders AS (
                 ELSE 'lost' END AS rfm,
            cnt, spend_amount, first_date, last_date, lifetime
       FROM scored
-    UNION ALL
-    -- partners classified before who are no customers any more
-    SELECT p.id, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0
-      FROM res_partner p
-     WHERE (p.appliance_frequency_band IS NOT NULL OR p.appliance_region_band IS NOT NULL)
-       AND p.id NOT IN (SELECT id FROM pop)
 ), target AS (
-    SELECT final.*,
-           p.appliance_frequency_band AS old_frequency, p.appliance_spend_band AS old_spend,
-           p.appliance_region_band AS old_region, p.appliance_recency_band AS old_recency,
-           p.appliance_rfm_segment AS old_rfm
-      FROM final JOIN res_partner p ON p.id = final.id
-     WHERE TRUE %(scope)s
-       AND (p.appliance_frequency_band IS DISTINCT FROM final.frequency
-            OR p.appliance_spend_band IS DISTINCT FROM final.spend
-            OR p.appliance_region_band IS DISTINCT FROM final.region
-            OR p.appliance_recency_band IS DISTINCT FROM final.recency
-            OR p.appliance_rfm_segment IS DISTINCT FROM final.rfm
-            OR p.appliance_order_count IS DISTINCT FROM final.cnt
-            OR p.appliance_total_spend IS DISTINCT FROM final.spend_amount
-            OR p.appliance_first_order_date IS DISTINCT FROM final.first_date
-            OR p.appliance_last_order_date IS DISTINCT FROM final.last_date
-            OR p.appliance_lifetime_order_count IS DISTINCT FROM final.lifetime)
+    -- rows that change: new customers, changed bands or figures, and customers
+    -- classified before who are no customers any more (final.id IS NULL)
+    SELECT COALESCE(final.id, old.id) AS id, final.id IS NOT NULL AS keep,
+           final.frequency, final.spend, final.region, final.recency, final.rfm,
+           final.cnt, final.spend_amount, final.first_date, final.last_date,
+           final.lifetime,
+           old.frequency_band AS old_frequency, old.spend_band AS old_spend,
+           old.region_band AS old_region, old.recency_band AS old_recency,
+           old.rfm_segment AS old_rfm
+      FROM final
+ FULL JOIN (SELECT * FROM %(band)s WHERE %(scope_band)s) old ON old.id = final.id
+     WHERE final.id IS NULL OR old.id IS NULL
+        OR (old.frequency_band, old.spend_band, old.region_band, old.recency_band,
+            old.rfm_segment, old.order_count, old.total_spend, old.first_order_date,
+            old.last_order_date, old.lifetime_order_count)
+           IS DISTINCT FROM
+           (final.frequency, final.spend, final.region, final.recency, final.rfm,
+            final.cnt, final.spend_amount, final.first_date, final.last_date,
+            final.lifetime)
 ), logged AS (
+    -- one row per customer and run: every band before and after
     INSERT INTO %(history)s
-           (partner_id, dimension, old_value, new_value, date,
-            create_uid, create_date, write_uid, write_date)
-    SELECT target.id, change.dimension, change.old_value, change.new_value, %(now)s,
-           %(uid)s, %(now)s, %(uid)s, %(now)s
+           (partner_id, date,
+            old_rfm_segment, new_rfm_segment, rfm_changed,
+            old_frequency_band, new_frequency_band, frequency_changed,
+            old_spend_band, new_spend_band, spend_changed,
+            old_recency_band, new_recency_band, recency_changed,
+            old_region_band, new_region_band, region_changed)
+    SELECT id, %(now)s,
+           old_rfm, rfm, old_rfm IS DISTINCT FROM rfm,
+           old_frequency, frequency, old_frequency IS DISTINCT FROM frequency,
+           old_spend, spend, old_spend IS DISTINCT FROM spend,
+           old_recency, recency, old_recency IS DISTINCT FROM recency,
+           old_region, region, old_region IS DISTINCT FROM region
       FROM target
-     CROSS JOIN LATERAL (VALUES
-           ('frequency', target.old_frequency, target.frequency),
-           ('spend', target.old_spend, target.spend),
-           ('region', target.old_region, target.region),
-           ('recency', target.old_recency, target.recency),
-           ('rfm', target.old_rfm, target.rfm)
-     ) AS change(dimension, old_value, new_value)
-     WHERE change.old_value IS DISTINCT FROM change.new_value
+     WHERE (old_rfm, old_frequency, old_spend, old_recency, old_region)
+           IS DISTINCT FROM (rfm, frequency, spend, recency, region)
  RETURNING partner_id
-), updated AS (
-    UPDATE res_partner p
-       SET appliance_frequency_band = target.frequency,
-           appliance_spend_band = target.spend,
-           appliance_region_band = target.region,
-           appliance_recency_band = target.recency,
-           appliance_rfm_segment = target.rfm,
-           appliance_order_count = target.cnt,
-           appliance_total_spend = target.spend_amount,
-           appliance_first_order_date = target.first_date,
-           appliance_last_order_date = target.last_date,
-           appliance_lifetime_order_count = target.lifetime
+), removed AS (
+    DELETE FROM %(band)s b USING target
+     WHERE b.id = target.id AND NOT target.keep
+ RETURNING b.id
+), written AS (
+    INSERT INTO %(band)s
+           (id, partner_id, frequency_band, spend_band, region_band, recency_band,
+            rfm_segment, order_count, total_spend, first_order_date,
+            last_order_date, lifetime_order_count)
+    SELECT id, id, frequency, spend, region, recency, rfm, cnt, spend_amount,
+           first_date, last_date, lifetime
       FROM target
-     WHERE p.id = target.id
- RETURNING p.id
+     WHERE keep
+        ON CONFLICT (id) DO UPDATE
+       SET frequency_band = EXCLUDED.frequency_band,
+           spend_band = EXCLUDED.spend_band,
+           region_band = EXCLUDED.region_band,
+           recency_band = EXCLUDED.recency_band,
+           rfm_segment = EXCLUDED.rfm_segment,
+           order_count = EXCLUDED.order_count,
+           total_spend = EXCLUDED.total_spend,
+           first_order_date = EXCLUDED.first_order_date,
+           last_order_date = EXCLUDED.last_order_date,
+           lifetime_order_count = EXCLUDED.lifetime_order_count
+ RETURNING id
 )
-SELECT (SELECT COUNT(*) FROM pop %(pop_scope)s),
-       (SELECT COUNT(DISTINCT partner_id) FROM logged),
-       (SELECT COUNT(*) FROM updated)
+SELECT (SELECT COUNT(*) FROM final),
+       (SELECT COUNT(*) FROM logged),
+       (SELECT COUNT(*) FROM written) + (SELECT COUNT(*) FROM removed)
 """,
             start=window_start,
             company=self.env.company.id,
@@ -257,21 +362,22 @@ SELECT (SELECT COUNT(*) FROM pop %(pop_scope)s),
             today=today,
             recent=params["recent_days"],
             lapsing=params["lapsing_days"],
-            scope=scope,
-            pop_scope=SQL("WHERE id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL(),
+            scope_pop=scope(SQL("pop.id")),
+            scope_band=scope(SQL("id")),
+            band=SQL.identifier(band._table),
             history=SQL.identifier(history._table),
             now=fields.Datetime.now(),
-            uid=uid,
         )
         [(classified, changed, updated)] = self.env.execute_query(query)
-        self.invalidate_model([*BAND_FIELDS.values(), *FIGURE_FIELDS])
+        band.invalidate_model()
         history.invalidate_model()
+        self.invalidate_model(
+            ["appliance_band_id", *BAND_FIELDS.values(), *FIGURE_FIELDS]
+        )
         seconds = time.monotonic() - started
         _logger.info(
             "appliance classification: %s customers, %s with band changes,"
-            " %s rows updated in %.3fs",
+            " %s rows written in %.3fs",
             classified, changed, updated, seconds,
         )  # fmt: skip
         self.env["ir.config_parameter"].sudo().set_param(  # sudo: run timestamp

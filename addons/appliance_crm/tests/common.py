@@ -79,12 +79,8 @@ class ApplianceCrmCase(ApplianceCase):
         self.env.cr.execute(
             SQL("UPDATE sale_order SET state = 'cancel' WHERE state = 'sale'")
         )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET customer_rank = 0,"
-                " appliance_frequency_band = NULL, appliance_region_band = NULL"
-            )
-        )
+        self.env.cr.execute(SQL("UPDATE res_partner SET customer_rank = 0"))
+        self.env.cr.execute(SQL("DELETE FROM appliance_customer_band"))
         self.env.invalidate_all()
 
     def _set_params(self, **params):

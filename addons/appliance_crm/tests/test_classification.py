@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.appliance_customer_band_history import DIMENSION_FIELDS
 from .common import ApplianceCrmCase
 
 
@@ -124,16 +125,30 @@ class TestClassification(ApplianceCrmCase):
         self.assertEqual(self.a.appliance_frequency_band, "mid")
         self.assertEqual(self.b.appliance_frequency_band, "mid")
 
+    def _logged(self, change):
+        """``{dimension: (before, after)}`` of the bands a history row marks changed."""
+        return {
+            dimension: (change[f"old_{field}"], change[f"new_{field}"])
+            for dimension, field in DIMENSION_FIELDS.items()
+            if change[f"{dimension}_changed"]
+        }
+
     def test_band_changes_are_logged_once(self):
         Partner = self.env["res.partner"]
         Partner._appliance_classify()
         history = self.env["appliance.customer.band.history"]
         first = history.search([("partner_id", "=", self.b.id)])
+        # one row per customer and run, every band from nothing to its value
         self.assertEqual(
-            set(first.mapped("dimension")),
-            {"frequency", "spend", "region", "recency", "rfm"},
+            self._logged(first),
+            {
+                "frequency": (False, "mid"),
+                "spend": (False, "mid"),
+                "region": (False, "non_local"),
+                "recency": (False, "lapsing"),
+                "rfm": (False, "loyal"),
+            },
         )
-        self.assertFalse(any(first.mapped("old_value")))
         Partner._appliance_classify()
         self.assertEqual(history.search([("partner_id", "=", self.b.id)]), first)
         # b buys again this week: recent, 3 orders, 40,000
@@ -142,15 +157,25 @@ class TestClassification(ApplianceCrmCase):
         self.assertEqual(stats["changed"], 1)
         new = history.search([("partner_id", "=", self.b.id)]) - first
         self.assertEqual(
-            {(h.dimension, h.old_value, h.new_value) for h in new},
+            self._logged(new),
             {
-                ("frequency", "mid", "high"),
-                ("recency", "lapsing", "recent"),
-                ("rfm", "loyal", "champion"),
+                "frequency": ("mid", "high"),
+                "recency": ("lapsing", "recent"),
+                "rfm": ("loyal", "champion"),
             },
         )
+        # bands that did not change are kept on the row, unmarked
+        self.assertEqual((new.old_spend_band, new.new_spend_band), ("mid", "mid"))
         self.assertEqual(
-            new.filtered(lambda h: h.dimension == "rfm").new_label, "Champions"
+            new.summary,
+            "RFM Segment: Loyal → Champions; Frequency: Mid → High;"
+            " Recency: Lapsing → Recent",
+        )
+        self.assertEqual(
+            history.search(
+                [("rfm_changed", "=", True), ("new_rfm_segment", "=", "champion")]
+            ),
+            history.search([("partner_id", "=", self.a.id)]) | new,
         )
 
     def test_orders_of_contacts_count_for_their_company(self):
@@ -171,6 +196,96 @@ class TestClassification(ApplianceCrmCase):
         )
         self.assertFalse(self.a.appliance_frequency_band)
 
+    def test_partner_list_filters_sorts_and_groups_by_band(self):
+        self.env["res.partner"]._appliance_classify()
+        customers = self.a | self.b | self.c | self.d
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.a.id}
+        )
+        # as a salesperson: the bands live in their own table, read through the partner
+        Partner = self.env["res.partner"].with_user(self.salesperson_a)
+        in_test = [("id", "in", (customers | contact).ids)]
+        self.assertEqual(
+            dict(Partner._read_group(in_test, ["appliance_rfm_segment"], ["__count"])),
+            {"champion": 1, "loyal": 1, "lost": 1, "new": 1, False: 1},
+        )
+        self.assertEqual(
+            dict(
+                Partner._read_group(
+                    [*in_test, ("appliance_frequency_band", "!=", False)],
+                    ["appliance_frequency_band"],
+                    ["appliance_total_spend:sum"],
+                )
+            ),
+            {"high": 120000, "mid": 30000, "low": 10000},
+        )
+        self.assertEqual(
+            Partner.search([*in_test, ("appliance_rfm_segment", "=", "champion")]),
+            self.a,
+        )
+        self.assertEqual(
+            Partner.search([*in_test, ("appliance_rfm_segment", "in", ["new", False])]),
+            self.d | contact,
+        )
+        self.assertEqual(
+            Partner.search([*in_test, ("appliance_region_band", "!=", "local")]),
+            self.b | self.c | self.d | contact,
+        )
+        self.assertEqual(
+            Partner.search(
+                [*in_test, ("appliance_last_order_date", "!=", False)],
+                order="appliance_total_spend desc",
+            ).ids,
+            (self.a | self.b | self.d | self.c).ids,
+        )
+        self.assertEqual(Partner.browse(self.a.id).appliance_rfm_segment, "champion")
+        # the rows themselves: readable by the sales team, written by the pass only
+        Band = self.env["appliance.customer.band"].with_user(self.salesperson_a)
+        self.assertEqual(
+            Band.search([("partner_id", "=", self.a.id)]).rfm_segment, "champion"
+        )
+        self.assertFalse(Band.has_access("write"))
+        described = Partner.fields_get(
+            ["appliance_rfm_segment", "appliance_total_spend"],
+            ["groupable", "sortable"],
+        )
+        self.assertTrue(
+            all(d["groupable"] and d["sortable"] for d in described.values())
+        )
+
+    def test_only_changed_customers_are_written(self):
+        Partner = self.env["res.partner"]
+        self.assertEqual(Partner._appliance_classify()["updated"], 4)
+        stats = Partner._appliance_classify()
+        self.assertEqual((stats["updated"], stats["changed"]), (0, 0))
+        # one customer's figures change without a band change: its row only
+        self._history(self.a, [(3, 1000)])
+        stats = Partner._appliance_classify()
+        self.assertEqual((stats["updated"], stats["changed"]), (1, 0))
+        self.assertEqual(self.a.appliance_order_count, 4)
+        band = self.env["appliance.customer.band"].search(
+            [("partner_id", "=", self.a.id)]
+        )
+        self.assertEqual(band.id, self.a.id)
+        self.assertEqual(self.a.appliance_band_id, band)
+
+    def test_merged_customers_are_reclassified_as_one(self):
+        self.env["res.partner"]._appliance_classify()
+        history = self.env["appliance.customer.band.history"]
+        b_history = history.search([("partner_id", "=", self.b.id)])
+        self.env["appliance.partner.merge"].with_user(self.sales_manager)._merge(
+            self.a, self.b
+        )
+        self.assertFalse(self.b.exists())
+        # b's row could not move to a (a row has its customer's id): deleted, and
+        # a is reclassified with b's orders
+        Band = self.env["appliance.customer.band"]
+        self.assertFalse(Band.browse(self.b.id).exists())
+        self.assertEqual(Band.search([("partner_id", "=", self.a.id)]).id, self.a.id)
+        self.assertEqual(self.a.appliance_order_count, 5)
+        self.assertEqual(self.a.appliance_total_spend, 150000)
+        self.assertEqual(b_history.partner_id, self.a)
+
     def test_salesperson_cannot_reclassify(self):
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.salesperson_a)._appliance_classify()
@@ -181,9 +296,25 @@ class TestClassification(ApplianceCrmCase):
         self.d.sale_order_ids.filtered(lambda o: o.state == "sale").write(
             {"state": "cancel"}
         )
-        Partner._appliance_classify()
+        stats = Partner._appliance_classify()
+        self.assertEqual(stats["updated"], 1)
         self.assertFalse(self.d.appliance_frequency_band)
         self.assertFalse(self.d.appliance_rfm_segment)
+        self.assertFalse(self.d.appliance_band_id)
+        # the change is logged: every band it had goes back to empty
+        removed = self.env["appliance.customer.band.history"].search(
+            [("partner_id", "=", self.d.id)], limit=1
+        )
+        self.assertEqual(
+            self._logged(removed),
+            {
+                "frequency": ("low", False),
+                "spend": ("small", False),
+                "region": ("non_local", False),
+                "recency": ("recent", False),
+                "rfm": ("new", False),
+            },
+        )
 
     def test_strategy_per_segment_is_applied_to_customers(self):
         self.env["res.partner"]._appliance_classify()

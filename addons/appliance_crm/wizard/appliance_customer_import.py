@@ -4,6 +4,7 @@ import unicodedata
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
 
 from odoo.addons.appliance_sales.wizard import appliance_order_import_xlsx as xlsx
 
@@ -274,9 +275,10 @@ class ApplianceCustomerImport(models.TransientModel):
                 "errors": [], "created": len(to_create), "matched": len(result),
             }  # fmt: skip
         owners = list(to_create)
-        created = Partner.create(
-            [self._partner_vals(*prepared[owner][1:]) for owner in owners]
-        )
+        # the client's default_* keys must not fill what the file left empty
+        created = Partner.with_env(
+            self.env(context=clean_context(self.env.context))
+        ).create([self._partner_vals(*prepared[owner][1:]) for owner in owners])
         customers = []
         for partner, owner in zip(created, owners, strict=True):
             for index in to_create[owner]:

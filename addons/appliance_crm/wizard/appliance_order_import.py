@@ -24,16 +24,16 @@ class ApplianceOrderImport(models.TransientModel):
             channel = self.env["appliance.sales.channel"]._appliance_find(channel_code)
             if not channel:
                 raise UserError(self.env._("Unknown channel code %s.", channel_code))
+            # on a new wizard record holding the channel (a context key would be
+            # the client's to set)
             return super(
-                ApplianceOrderImport, self.with_context(appliance_channel_id=channel.id)
+                ApplianceOrderImport, self.new({"appliance_channel_id": channel.id})
             ).import_orders(file_content_base64, filename, dry_run=dry_run)
         return super().import_orders(file_content_base64, filename, dry_run=dry_run)
 
     def _prepare_order_vals(self, order, batch):
         vals = super()._prepare_order_vals(order, batch)
-        channel_id = self[:1].appliance_channel_id.id or self.env.context.get(
-            "appliance_channel_id"
-        )
+        channel_id = self[:1].appliance_channel_id.id
         if channel_id:
             vals["appliance_channel_id"] = channel_id
         return vals

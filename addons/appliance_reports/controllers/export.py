@@ -19,15 +19,24 @@ from odoo.addons.web.controllers.pivot import TableExporter
 from ..utils import neutralize_cell
 
 
+def _cell(value):
+    """:func:`neutralize_cell` for text written with ``worksheet.write()``, which
+    also turns ``{=...}`` (an array formula) into a formula."""
+    value = neutralize_cell(value)
+    if isinstance(value, str) and value.startswith("{="):
+        return "'" + value
+    return value
+
+
 def _neutralize_tree(node):
     """Neutralise the group labels and rows of a ``GroupsTreeNode`` in place."""
-    node.data = [[neutralize_cell(value) for value in row] for row in node.data]
+    node.data = [[_cell(value) for value in row] for row in node.data]
     children = {}
     for key, child in node.children.items():
         if isinstance(key, tuple) and len(key) > 1:
-            key = (key[0], neutralize_cell(key[1]), *key[2:])
+            key = (key[0], _cell(key[1]), *key[2:])
         else:
-            key = neutralize_cell(key)
+            key = _cell(key)
         children[key] = child
         _neutralize_tree(child)
     node.children.clear()
@@ -35,12 +44,15 @@ def _neutralize_tree(node):
 
 
 class ApplianceExcelExport(ExcelExport):
+    # the column headers are the labels the client sends: neutralised too
     def from_data(self, fields, columns_headers, rows):
-        rows = [[neutralize_cell(value) for value in row] for row in rows]
+        rows = [[_cell(value) for value in row] for row in rows]
+        columns_headers = [_cell(header) for header in columns_headers]
         return super().from_data(fields, columns_headers, rows)
 
     def from_group_data(self, fields, columns_headers, groups):
         _neutralize_tree(groups)
+        columns_headers = [_cell(header) for header in columns_headers]
         return super().from_group_data(fields, columns_headers, groups)
 
 
@@ -54,12 +66,12 @@ class ApplianceTableExporter(TableExporter):
             if table:
                 for header_row in table.get("col_group_headers", []):
                     for header in header_row:
-                        header["title"] = neutralize_cell(header.get("title"))
+                        header["title"] = _cell(header.get("title"))
                 for measure in table.get("measure_headers", []):
-                    measure["title"] = neutralize_cell(measure.get("title"))
+                    measure["title"] = _cell(measure.get("title"))
                 for row in table.get("rows", []):
-                    row["title"] = neutralize_cell(row.get("title"))
+                    row["title"] = _cell(row.get("title"))
                     for cell in row.get("values", []):
-                        cell["value"] = neutralize_cell(cell.get("value"))
+                        cell["value"] = _cell(cell.get("value"))
                 data = json.dumps(table)
         return super().export_xlsx(data, **kw)

@@ -36,8 +36,8 @@ class ApplianceConversionAnalysis(models.Model):
         ],
         "res.partner": [
             "commercial_partner_id", "state_id", "appliance_customer_type",
-            "appliance_region_band",
         ],
+        "appliance.customer.band": ["region_band"],
     }  # fmt: skip
 
     kind = fields.Selection(
@@ -116,7 +116,7 @@ class ApplianceConversionAnalysis(models.Model):
                    partner.commercial_partner_id AS partner_id,
                    cp.appliance_customer_type AS customer_type,
                    COALESCE(partner.state_id, cp.state_id) AS state_id,
-                   cp.appliance_region_band AS region_band,
+                   cb.region_band AS region_band,
                    1 AS quotation_count,
                    (s.state = 'sale')::int AS won_count,
                    %(amount)s AS quoted_amount,
@@ -131,6 +131,7 @@ class ApplianceConversionAnalysis(models.Model):
                 ON account_currency_table.company_id = s.company_id
               LEFT JOIN res_partner partner ON partner.id = s.partner_id
               LEFT JOIN res_partner cp ON cp.id = partner.commercial_partner_id
+              LEFT JOIN appliance_customer_band cb ON cb.id = cp.id
             UNION ALL
             SELECT lead.id * 2 + 1, 'opportunity', lead.name,
                    NULL, lead.id, lead.create_date,
@@ -139,13 +140,14 @@ class ApplianceConversionAnalysis(models.Model):
                    COALESCE(partner.commercial_partner_id, lead.partner_id),
                    cp.appliance_customer_type,
                    COALESCE(partner.state_id, cp.state_id, lead.state_id),
-                   cp.appliance_region_band,
+                   cb.region_band,
                    0, 0, 0, 0, NULL, NULL,
                    1, won.won,
                    100.0 * won.won
               FROM crm_lead lead
               LEFT JOIN res_partner partner ON partner.id = lead.partner_id
               LEFT JOIN res_partner cp ON cp.id = partner.commercial_partner_id
+              LEFT JOIN appliance_customer_band cb ON cb.id = cp.id
               CROSS JOIN LATERAL (
                   SELECT EXISTS (
                       SELECT 1 FROM sale_order so

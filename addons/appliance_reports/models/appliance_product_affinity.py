@@ -34,6 +34,8 @@ class ApplianceProductAffinity(models.Model):
     _name = "appliance.product.affinity"
     _description = "Products Bought Together"
     _order = "lift desc, order_count desc, id"
+    # the name is computed from the products: search by them (name_search, m2o)
+    _rec_names_search = ["product_a_id", "product_b_id", "product_c_id"]
     _log_access = False
 
     name = fields.Char(compute="_compute_name")

@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -109,12 +111,11 @@ class AppliancePurchaseCycle(models.Model):
 
     @api.model
     def _appliance_tz(self, company):
-        return (
-            self.env.context.get("tz")
-            or company.partner_id.tz
-            or self.env.user.tz
-            or "UTC"
-        )
+        # the context comes from the client: only a known zone reaches the SQL
+        tz = self.env.context.get("tz")
+        if not isinstance(tz, str) or tz not in pytz.all_timezones_set:
+            tz = None
+        return tz or company.partner_id.tz or self.env.user.tz or "UTC"
 
     @api.model
     def _appliance_cycle_sql(self, company, partner_ids=None, by_category=True):

@@ -52,8 +52,10 @@ class ApplianceSalesAnalysis(models.Model):
         ],
         "res.partner": [
             "commercial_partner_id", "country_id", "state_id", "city",
-            "appliance_customer_type", "appliance_region_band",
-            "appliance_frequency_band", "appliance_spend_band", "appliance_rfm_segment",
+            "appliance_customer_type",
+        ],
+        "appliance.customer.band": [
+            "region_band", "frequency_band", "spend_band", "rfm_segment",
         ],
         "product.product": ["product_tmpl_id"],
         "product.template": [
@@ -216,10 +218,10 @@ class ApplianceSalesAnalysis(models.Model):
             "country_id": SQL("COALESCE(partner.country_id, cp.country_id)"),
             "state_id": SQL("COALESCE(partner.state_id, cp.state_id)"),
             "city": SQL("COALESCE(partner.city, cp.city)"),
-            "region_band": SQL("cp.appliance_region_band"),
-            "frequency_band": SQL("cp.appliance_frequency_band"),
-            "spend_band": SQL("cp.appliance_spend_band"),
-            "rfm_segment": SQL("cp.appliance_rfm_segment"),
+            "region_band": SQL("cb.region_band"),
+            "frequency_band": SQL("cb.frequency_band"),
+            "spend_band": SQL("cb.spend_band"),
+            "rfm_segment": SQL("cb.rfm_segment"),
             "product_id": SQL("l.product_id"),
             "product_tmpl_id": SQL("p.product_tmpl_id"),
             "categ_id": SQL("t.categ_id"),
@@ -261,6 +263,7 @@ class ApplianceSalesAnalysis(models.Model):
             JOIN %(currency_table)s ON account_currency_table.company_id = s.company_id
             LEFT JOIN res_partner partner ON partner.id = s.partner_id
             LEFT JOIN res_partner cp ON cp.id = partner.commercial_partner_id
+            LEFT JOIN appliance_customer_band cb ON cb.id = cp.id
             LEFT JOIN product_product p ON p.id = l.product_id
             LEFT JOIN product_template t ON t.id = p.product_tmpl_id
             LEFT JOIN uom_uom u ON u.id = l.product_uom_id

@@ -58,6 +58,8 @@ class ApplianceSalesDigest(models.Model):
     _name = "appliance.sales.digest"
     _description = "Sales Report"
     _order = "date_from desc, id desc"
+    # the name is computed from kind and dates: name_search by the kind
+    _rec_names_search = ["kind"]
 
     name = fields.Char(compute="_compute_name")
     kind = fields.Selection(KINDS, required=True, default="daily")
@@ -398,11 +400,13 @@ class ApplianceSalesDigest(models.Model):
     # ------------------------------------------------------------
 
     def action_print_pdf(self):
+        self.check_access("read")
         return self.env.ref(
             "appliance_reports.action_report_sales_digest"
         ).report_action(self)
 
     def action_export_xlsx(self):
+        self.check_access("read")
         return self.env.ref(
             "appliance_reports.action_report_sales_digest_xlsx"
         ).report_action(self)

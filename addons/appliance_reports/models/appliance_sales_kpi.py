@@ -57,12 +57,11 @@ class ApplianceSalesKpi(models.AbstractModel):
 
     @api.model
     def _appliance_tz(self):
-        return (
-            self.env.context.get("tz")
-            or self.env.user.tz
-            or self.env.company.partner_id.tz
-            or "UTC"
-        )
+        # the context comes from the client: an unknown zone falls back
+        tz = self.env.context.get("tz")
+        if not isinstance(tz, str) or tz not in pytz.all_timezones_set:
+            tz = None
+        return tz or self.env.user.tz or self.env.company.partner_id.tz or "UTC"
 
     @api.model
     def _appliance_today(self):

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from ..utils import neutralize_cell
 
@@ -92,6 +92,7 @@ class ApplianceSalesDigestXlsx(models.AbstractModel):
     # SHEETS
     # ------------------------------------------------------------
 
+    @api.private  # called by report_xlsx with a workbook: server code only
     def generate_xlsx_report(self, workbook, data, objs):
         formats = self._formats(workbook)
         for digest in objs:

@@ -7,6 +7,11 @@ from .appliance_order_milestone import MILESTONE_RANK, MILESTONES, ORDER_STEPS
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # sale_margin leaves the order's margin readable by whoever reads the order,
+    # the portal customer included; its line margins are internal users' only
+    margin = fields.Monetary(groups="base.group_user")
+    margin_percent = fields.Float(groups="base.group_user")
+
     # Set by the Excel import only: "<commercial partner id>/<customer order ref>".
     # The unique index makes two imports of the same order that run at the same
     # time collide in the database (the second waits, then fails), where the

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_repr
+from odoo.tools import SQL, float_compare, float_repr, str2bool
 
 # Context keys plain OCA honours to skip or defer its checks. Every RPC call
 # carries the client's context, so in sales orders they mean nothing: server code
@@ -17,9 +17,12 @@ UNTRUSTED_CONTEXT = dict.fromkeys(
         "skip_validation_check",
         "skip_check_state_condition",
         "tier_validation_defer_compute_can_review",
+        # sale_stock's: a confirmation without deliveries, and without the
+        # oversell guard (appliance_stock)
+        "skip_procurement",
     ),
     False,
-)
+) | {"active_test": True}  # archived rules and done activities stay out
 
 # What an approval is given for; a change of any of them takes it away.
 BOUND_ORDER_FIELDS = {
@@ -118,6 +121,8 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # refused before Odoo draws the order number (sequences do not roll back)
+        self.check_access("create")
         for vals in vals_list:
             self.browse()._appliance_check_server_only_fields(vals)
         return super().create(vals_list)
@@ -180,6 +185,7 @@ class SaleOrder(models.Model):
                 and order._check_state_from_condition()
             )
 
+    @api.private  # takes a tier.definition record: server code only
     def evaluate_tier(self, tier):
         if tier.definition_type == "appliance":
             return self.browse(list(self._appliance_rule_reasons(tier)))
@@ -196,7 +202,9 @@ class SaleOrder(models.Model):
 
     def request_validation(self):
         self.check_access("write")
-        orders = self.filtered(lambda order: order.state in ("draft", "sent"))
+        orders = self.with_context(**UNTRUSTED_CONTEXT).filtered(
+            lambda order: order.state in ("draft", "sent")
+        )
         orders.invalidate_recordset(["need_validation"])
         for order in orders:
             if problems := order._appliance_order_entry_problems():
@@ -228,13 +236,14 @@ class SaleOrder(models.Model):
 
     def validate_tier(self):
         self.ensure_one()
-        self._appliance_check_reviewer()
-        if withdrawn := self._appliance_withdraw_if_changed():
+        order = self.with_context(**UNTRUSTED_CONTEXT)
+        order._appliance_check_reviewer()
+        if withdrawn := order._appliance_withdraw_if_changed():
             return withdrawn
-        result = super().validate_tier()
+        result = super(SaleOrder, order).validate_tier()
         if isinstance(result, dict):  # OCA's comment wizard
             return result
-        return self._appliance_after_approval()
+        return order._appliance_after_approval()
 
     def _validate_tier(self, tiers=False):
         self.ensure_one()
@@ -357,7 +366,9 @@ class SaleOrder(models.Model):
             partner_ids=salesperson.partner_id.ids,
         )
         if salesperson:
-            self.sudo().activity_schedule(  # sudo: the approver may not manage the salesperson's activities
+            self.sudo().with_context(  # sudo: the approver may not manage the salesperson's activities
+                mail_activity_automation_skip=False  # a client key: the to-do is due
+            ).activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=salesperson.id,
                 summary=self.with_context(lang=salesperson.lang).env._(
@@ -424,7 +435,11 @@ class SaleOrder(models.Model):
         activity_type = self.env.ref(APPROVAL_ACTIVITY, raise_if_not_found=False)
         if not activity_type:
             return
-        activities = self.sudo().activity_ids.filtered(  # sudo: activities of other reviewers close with the decision
+        activities = (
+            self.sudo()  # sudo: activities of other reviewers close with the decision
+            .with_context(active_test=True)  # done ones stay (a client may send False)
+            .activity_ids
+        ).filtered(
             lambda act: (
                 act.activity_type_id == activity_type
                 and (users is None or act.user_id in users)
@@ -962,12 +977,23 @@ class SaleOrder(models.Model):
 
     def _appliance_send_confirmation_mail(self):
         """Queue the confirmation e-mail (order number, expected delivery date,
-        total, portal link, PDF) in the customer's language, once per order."""
+        total, portal link, PDF) in the customer's language, once per order.
+
+        With Odoo's "asynchronous order e-mails" (``sale.async_emails``) the
+        e-mail, and the PDF it carries, is left to the *Sales: Send pending
+        emails* cron, so that confirming does not wait for the PDF."""
         template = self.env.ref(
             "appliance_sales.mail_template_order_confirmed", raise_if_not_found=False
         )
         if not template:
             return
+        ICP = self.env["ir.config_parameter"].sudo()  # sudo: read a setting
+        cron = self.env.ref("sale.send_pending_emails_cron", raise_if_not_found=False)
+        deferred = (
+            str2bool(ICP.get_param("sale.async_emails"))
+            and cron
+            and cron.sudo().active  # sudo: the confirming user may not read crons
+        )
         for order in self.filtered(lambda order: not order.appliance_confirmation_sent):
             order.sudo().appliance_confirmation_sent = True  # sudo: server-only field
             if not order.partner_id.email:
@@ -979,16 +1005,37 @@ class SaleOrder(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
                 continue
-            # through the mail queue: a retried transaction sends nothing twice
-            order.sudo().with_context(  # sudo: the confirming user may be the approver
-                mail_notify_force_send=False
-            ).message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
-                force_send=False,
-                author_id=(order.user_id.partner_id or self.env.user.partner_id).id,
-            )
+            if deferred:
+                order.sudo().pending_email_template_id = template  # sudo: server field
+                continue
+            order._appliance_post_confirmation_mail(template)
+        if deferred:
+            cron.sudo()._trigger()  # sudo: wake the cron of Odoo's sale module
+
+    def _send_order_notification_mail(self, mail_template, allow_deferred_sending=True):
+        # the pending-e-mails cron sends ours as we do, with the salesperson as author
+        template = self.env.ref(
+            "appliance_sales.mail_template_order_confirmed", raise_if_not_found=False
+        )
+        if template and mail_template == template and not allow_deferred_sending:
+            self._appliance_post_confirmation_mail(template)
+            return None
+        return super()._send_order_notification_mail(
+            mail_template, allow_deferred_sending=allow_deferred_sending
+        )
+
+    def _appliance_post_confirmation_mail(self, template):
+        self.ensure_one()
+        # through the mail queue: a retried transaction sends nothing twice
+        self.sudo().with_context(  # sudo: the confirming user may be the approver
+            mail_notify_force_send=False
+        ).message_post_with_source(
+            template,
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+            force_send=False,
+            author_id=(self.user_id.partner_id or self.env.user.partner_id).id,
+        )
 
     def _appliance_expected_delivery_dates(self):
         """{order id: date} the complete order can be delivered: per line the

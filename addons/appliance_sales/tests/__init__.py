@@ -11,3 +11,4 @@ from . import test_approval_flow
 from . import test_approval_cockpit
 from . import test_order_confirmation_mail
 from . import test_credit_race
+from . import test_tour_approval

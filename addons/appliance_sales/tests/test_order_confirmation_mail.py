@@ -1,4 +1,5 @@
 from contextlib import suppress
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import tagged
@@ -64,6 +65,30 @@ class TestOrderConfirmationMail(ApprovalCase):
         self.assertEqual(self.template.report_template_ids.report_type, "qweb-pdf")
         self.assertTrue(mail.attachment_ids.filtered(lambda a: order.name in a.name))
         self.assertTrue(order.appliance_confirmation_sent)
+
+    def _run_pending_emails_cron(self):
+        # the cron commits after each order: a test cursor may not
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: float("inf")
+        ):
+            self.env["sale.order"]._cron_send_pending_emails()
+
+    def test_async_emails_leave_the_mail_and_pdf_to_the_cron_once(self):
+        self.env["ir.config_parameter"].sudo().set_param("sale.async_emails", "True")
+        order = self._big_quotation(qty=1, partner=self.english_customer)
+        order.with_user(self.salesperson_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(self._customer_mails(order), "nothing rendered on confirm")
+        self.assertEqual(order.pending_email_template_id, self.template)
+        self._run_pending_emails_cron()
+        mail = self._customer_mails(order)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.author_id, order.user_id.partner_id)
+        self.assertIn("Expected delivery date", mail.body_html)
+        self.assertFalse(order.pending_email_template_id)
+        self._run_pending_emails_cron()
+        order._send_order_confirmation_mail()
+        self.assertEqual(len(self._customer_mails(order)), 1, "sent once")
 
     def test_english_customer_gets_english(self):
         order = self._big_quotation(qty=1, partner=self.english_customer)

@@ -846,6 +846,22 @@ class ApplianceOrderImport(models.TransientModel):
             .warehouse_id
         )
         FiscalPosition = self.env["account.fiscal.position"].with_company(company)
+        # address_get() and _get_fiscal_position() read a few fields of each
+        # customer, its contacts and delivery addresses: one query per field
+        # for the whole batch instead of a few per customer
+        partners = (
+            self.env["res.partner"]
+            .browse(
+                {order["partner"].id for order in batch.orders}
+                | {order["shipping"].id for order in batch.orders if order["shipping"]}
+            )
+            .with_company(company)
+        )
+        address_fields = ["type", "is_company", "parent_id", "child_ids"]
+        fiscal_fields = ["property_account_position_id", "country_id", "state_id",
+                         "zip", "vat"]  # fmt: skip
+        partners.fetch(address_fields + fiscal_fields)
+        partners.child_ids.fetch(address_fields + fiscal_fields)
         shipping_of = {}
         fiscal_positions = {}
         for order, vals in zip(batch.orders, vals_list, strict=True):
@@ -993,7 +1009,11 @@ class ApplianceOrderImport(models.TransientModel):
 
     def _date_to_datetime(self, date):
         """The start of ``date`` in the user's time zone, as naive UTC."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        # the context's zone comes from the client: an unknown one falls back
+        names = (self.env.context.get("tz"), self.env.user.tz)
+        tz = pytz.timezone(
+            next((n for n in names if n in pytz.all_timezones_set), "UTC")
+        )
         local = tz.localize(datetime.datetime.combine(date, datetime.time(0, 0)))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 

@@ -238,6 +238,8 @@ class ApplianceCountSession(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # refused before a number is drawn (sequences do not roll back)
+        self.check_access("create")
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -474,6 +476,7 @@ class ApplianceCountSession(models.Model):
 
     def action_open_moves(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "appliance_stock.appliance_count_move_action"
         )
