@@ -60,7 +60,7 @@ test-adversarial: deps sysdeps
 # 50 simulated users for 30 minutes against a copy of the benchmark database
 # (make bench-data first); see tests/load/README.md.
 load: deps
-	$(ODOO_PY) tests/load/load.py -d appliance_load --from-template appliance_bench $(LOAD_ARGS)
+	$(ODOO_PY) tests/load/load.py -d appliance_load --from-template appliance_bench --async-emails on $(LOAD_ARGS)
 
 lint:
 	@tools/lint.sh

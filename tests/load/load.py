@@ -131,8 +131,14 @@ def parse_args(argv, soak=False):
     )
     parser.add_argument(
         "--weights",
-        default="browse=30,open=25,catalogue=20,quote=25",
+        default="browse=30,open=30,catalogue=20,quote=20",
         help="salesperson actions (relative weights)",
+    )
+    parser.add_argument(
+        "--project-share",
+        type=float,
+        default=0.15,
+        help="quotations for a whole switchgear room (6-12 cabinets of one set)",
     )
     parser.add_argument("--confirm-share", type=float, default=0.9)
     parser.add_argument("--confirm-imported-share", type=float, default=0.3)

@@ -327,7 +327,11 @@ class Salesperson(SimulatedUser):
     def _line_products(self):
         data = self.shared.data
         lines = []
-        if self.rng.random() < 0.6:
+        if self.rng.random() < self.options.project_share:
+            # a switchgear room: one series, many cabinets (often a large order,
+            # which waits for an approver)
+            lines.append((self.rng.choice(data["sets"]), self.rng.randint(6, 12)))
+        elif self.rng.random() < 0.6:
             lines.append((self.rng.choice(data["sets"]), self.rng.randint(1, 2)))
         for _i in range(self.rng.randint(1 if lines else 2, 4)):
             lines.append((self.rng.choice(data["components"]), self.rng.randint(1, 8)))

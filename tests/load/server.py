@@ -26,6 +26,9 @@ LIMIT_PATTERNS = {
 RECYCLE_PATTERNS = {
     "max_request": re.compile(r"Worker \(\d+\) max request"),
 }
+# concurrent updates Odoo retried (up to 5 times) before answering
+RETRY = re.compile(r"SERIALIZATION_FAILURE, \d+ tries left")
+BAD_QUERY = re.compile(r"odoo\.sql_db: bad query")
 ALIVE = re.compile(r"Worker (WorkerHTTP|WorkerCron) \((\d+)\) alive")
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
 # werkzeug's access line in Odoo: "... HTTP/1.1" status size queries query_time other_time
@@ -122,7 +125,13 @@ class LogWatcher:
 
     def scan(self):
         counts = dict.fromkeys([*LIMIT_PATTERNS, *RECYCLE_PATTERNS], 0)
-        counts.update(workers_started=0, error_lines=0, warning_lines=0)
+        counts.update(
+            workers_started=0,
+            serialization_retries=0,
+            error_lines=0,
+            bad_query_lines=0,
+            warning_lines=0,
+        )
         samples = []
         access = {}
         if not self.path or not os.path.exists(self.path):
@@ -161,9 +170,14 @@ class LogWatcher:
                             float(match.group("other_time")),
                         )
                     )
+                if RETRY.search(line):
+                    counts["serialization_retries"] += 1
                 if match := LOG_LINE.match(line):
                     level = match.group(1)
-                    if level in ("ERROR", "CRITICAL"):
+                    if BAD_QUERY.search(line):
+                        # logged before Odoo retries a serialization failure
+                        counts["bad_query_lines"] += 1
+                    elif level in ("ERROR", "CRITICAL"):
                         counts["error_lines"] += 1
                         if len(samples) < 20:
                             samples.append(line.strip()[:300])

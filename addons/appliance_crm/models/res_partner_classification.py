@@ -51,44 +51,66 @@ class AppliancePartnerClassification(models.AbstractModel):
     _name = "appliance.partner.classification"
     _description = "Customer Classification (res.partner mixin)"
 
+    # internal classification: the sales team's, not the portal customer's own
     appliance_band_id = fields.Many2one(
         "appliance.customer.band",
         string="Classification",
         compute="_compute_appliance_band_id",
         search="_search_appliance_band_id",
         compute_sudo=True,
+        groups="sales_team.group_sale_salesman",
         help="The bands and figures of the last classification (commercial partners"
         " that are customers only).",
     )
     appliance_frequency_band = fields.Selection(
-        related="appliance_band_id.frequency_band", string="Frequency Band"
+        related="appliance_band_id.frequency_band",
+        string="Frequency Band",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_spend_band = fields.Selection(
-        related="appliance_band_id.spend_band", string="Spend Band"
+        related="appliance_band_id.spend_band",
+        string="Spend Band",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_region_band = fields.Selection(
-        related="appliance_band_id.region_band", string="Region Band"
+        related="appliance_band_id.region_band",
+        string="Region Band",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_recency_band = fields.Selection(
-        related="appliance_band_id.recency_band", string="Recency Band"
+        related="appliance_band_id.recency_band",
+        string="Recency Band",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_rfm_segment = fields.Selection(
-        related="appliance_band_id.rfm_segment", string="RFM Segment"
+        related="appliance_band_id.rfm_segment",
+        string="RFM Segment",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_order_count = fields.Integer(
-        related="appliance_band_id.order_count", string="Orders (window)"
+        related="appliance_band_id.order_count",
+        string="Orders (window)",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_total_spend = fields.Float(
-        related="appliance_band_id.total_spend", string="Spend (window)"
+        related="appliance_band_id.total_spend",
+        string="Spend (window)",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_first_order_date = fields.Date(
-        related="appliance_band_id.first_order_date", string="First Purchase"
+        related="appliance_band_id.first_order_date",
+        string="First Purchase",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_last_order_date = fields.Date(
-        related="appliance_band_id.last_order_date", string="Last Purchase"
+        related="appliance_band_id.last_order_date",
+        string="Last Purchase",
+        groups="sales_team.group_sale_salesman",
     )
     appliance_lifetime_order_count = fields.Integer(
-        related="appliance_band_id.lifetime_order_count", string="Orders (all time)"
+        related="appliance_band_id.lifetime_order_count",
+        string="Orders (all time)",
+        groups="sales_team.group_sale_salesman",
     )
 
     # ------------------------------------------------------------

@@ -358,3 +358,17 @@ class TestClassification(ApplianceCrmCase):
         self.env["res.partner"]._cron_appliance_classify()
         self.assertEqual(self.b.appliance_strategy_id, champions)
         self.assertEqual(self.b.property_payment_term_id, term)
+
+    def test_bands_are_the_sales_teams_not_the_portal_customers(self):
+        self.env["res.partner"]._appliance_classify()
+        own = self.portal_user.partner_id
+        with self.assertRaises(AccessError):
+            own.with_user(self.portal_user).read(["appliance_spend_band"])
+        with self.assertRaises(AccessError):
+            own.with_user(self.portal_user).read(["appliance_band_id"])
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.warehouse_user).read(["appliance_rfm_segment"])
+        [values] = self.customer.with_user(self.salesperson_a).read(
+            ["appliance_spend_band", "appliance_order_count"]
+        )
+        self.assertIn("appliance_spend_band", values)
