@@ -136,8 +136,8 @@ class AppliancePartnerClassification(models.AbstractModel):
                 value = Domain("id", "in", value)
             return Domain("id", "in", Band._search(value).select("partner_id"))
         if operator == "in":
-            # sudo: which customers have a row at all (ids given by the caller)
-            classified = Band.sudo()._search([]).select("partner_id")
+            # which customers have a row at all (ids given by the caller)
+            classified = Band.sudo()._search([]).select("partner_id")  # sudo: ids only
             ids = [band_id for band_id in value if band_id]
             domain = Domain("id", "in", ids) & Domain("id", "in", classified)
             if False in value:

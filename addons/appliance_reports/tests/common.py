@@ -89,9 +89,9 @@ class ReportsCase(ApplianceCase):
                 f"{order.name} was not confirmed: {order.state}"
             )
         if day:
-            order.sudo().write(
+            order.sudo().write(  # sudo: test fixture dating
                 {"date_order": cls._at(day)}
-            )  # sudo: test fixture dating
+            )
         return order.sudo()  # sudo: tests read the fixture as superuser
 
     @classmethod

@@ -169,8 +169,8 @@ class ApplianceOrderMilestone(models.Model):
         Callers have checked the user's role and the milestone's direction."""
         if not vals_list:
             return self.browse()
-        # sudo: the history is append-only for everybody; callers checked the role
-        events = self.sudo().create(vals_list)
+        # the history is append-only for everybody; callers checked the role
+        events = self.sudo().create(vals_list)  # sudo: append-only history
         events._appliance_notify_customer()
         return events.sudo(self.env.su)
 
@@ -202,9 +202,9 @@ class ApplianceOrderMilestone(models.Model):
             for event in events:
                 values = rendered[event.id]
                 order = event.order_id
-                # sudo: warehouse staff may not post on sales orders; the caller
+                # warehouse staff may not post on sales orders; the caller
                 # checked that the user may set this milestone
-                message = order.sudo().message_post(
+                message = order.sudo().message_post(  # sudo: see above
                     body=values["body_html"],
                     subject=values["subject"],
                     partner_ids=order.partner_id.ids,
@@ -266,7 +266,9 @@ class ApplianceMilestoneNotification(models.Model):
     @api.model
     def _appliance_settings(self, companies):
         """{(company id or False, milestone): setting} for ``companies``."""
-        # sudo: everybody who may set a milestone applies the configured
+        # everybody who may set a milestone applies the configured
         # notifications, not only the sales managers who maintain them
-        settings = self.sudo().search([("company_id", "in", [*companies.ids, False])])
+        settings = self.sudo().search(  # sudo: see above
+            [("company_id", "in", [*companies.ids, False])]
+        )
         return {(s.company_id.id, s.milestone): s for s in settings}
