@@ -178,10 +178,17 @@ class ApplianceSalesAnalysis(models.Model):
 
     @api.model
     def _to_company_currency(self, amount):
-        """SQL converting ``amount`` of an order line to the report currency."""
+        """SQL converting ``amount`` of an order line to the report currency.
+
+        An order in the company's currency has the company's rate: the amount is
+        then used as it is, without the two numeric divisions a line would cost
+        otherwise (they are most of a pivot's time on 200,000 lines).
+        """
         return SQL(
-            "%s / COALESCE(NULLIF(s.currency_rate, 0), 1.0)"
-            " * COALESCE(NULLIF(account_currency_table.rate, 0), 1.0)",
+            "CASE WHEN s.currency_rate = account_currency_table.rate THEN %s"
+            " ELSE %s / COALESCE(NULLIF(s.currency_rate, 0), 1.0)"
+            " * COALESCE(NULLIF(account_currency_table.rate, 0), 1.0) END",
+            amount,
             amount,
         )
 

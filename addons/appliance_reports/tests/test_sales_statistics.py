@@ -128,6 +128,17 @@ class TestSalesStatistics(ReportsCase):
         self.assertAlmostEqual(totals["profit"], 900.0)
         self.assertIn("product", self.Analysis._cost_components())
 
+    def test_an_order_in_another_currency_is_converted_at_its_rate(self):
+        # e.g. an order in US dollars: 1 company-currency unit = 0.14 of them
+        self.order_c.currency_rate = 0.14
+        totals = self._totals(domain=[("order_id", "=", self.order_c.id)])
+        self.assertAlmostEqual(totals["revenue"], 3000 / 0.14, places=2)
+        self.assertAlmostEqual(totals["cost"], 1750 / 0.14, places=2)
+        self.assertAlmostEqual(totals["margin_percent"], 100 * 1250 / 3000)
+        # the orders in the company's currency are taken as they are
+        others = self._totals(domain=[("order_id", "!=", self.order_c.id)])
+        self.assertAlmostEqual(others["revenue"], 32600.0)
+
     def test_salesperson_sees_only_the_figures_of_their_own_orders(self):
         own = self._totals(self.salesperson_a)
         self.assertAlmostEqual(own["revenue"], 5000.0)

@@ -287,6 +287,85 @@ class TestOrderImport(OrderImportCase):
         order = self.assertImported(self.xlsx([again]))
         self.assertEqual(order.partner_shipping_id, shipping)
 
+    def test_lines_carry_the_values_the_orm_computes(self):
+        """The import works out names, units, taxes, lead times and costs once per
+        product and order context: each line must hold what the ORM gives."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.ggd.product_tmpl_id.update_field_translations(
+            "name", {"zh_CN": "GGX9-38 进线柜"}
+        )
+        vat = self.env["account.tax"].create(
+            {"name": "VAT 13% import test", "amount": 13, "type_tax_use": "sale"}
+        )
+        (self.ggd | self.breaker).taxes_id = vat
+        self.ggd.sale_delay = 30
+        self.breaker.standard_price = 533.5
+        self.customer.lang = "zh_CN"
+        # a customer whose fiscal position takes every tax off, in English
+        exempt = self.env["account.fiscal.position"].create({"name": "Export"})
+        other = self.env["res.partner"].create(
+            {"name": "Import Test Export Ltd", "is_company": True, "lang": "en_US",
+             "property_account_position_id": exempt.id,
+             "country_id": self.env.ref("base.cn").id}
+        )  # fmt: skip
+        # and one that differs from the first customer by its language only
+        english = self.env["res.partner"].create(
+            {"name": "Import Test English Ltd", "is_company": True, "lang": "en_US",
+             "country_id": self.env.ref("base.cn").id}
+        )  # fmt: skip
+        rows = [
+            self.row(qty=2, price=27000),
+            self.row(code="TBM1-250/3300", qty=3),
+            self.row(customer="Import Test English Ltd", ref="EN-1", qty=4),
+            self.row(ref="PO-2", code="TBM1-250/3300", qty=1),
+            self.row(customer="Import Test Export Ltd", ref="EX-1", qty=1),
+            self.row(customer="Import Test Export Ltd", ref="EX-1", code="TBD-3"),
+        ]
+        imported = self.assertImported(self.xlsx(rows), orders=4)
+        fnames = ["name", "product_uom_id", "tax_ids", "customer_lead",
+                  "purchase_price", "qty_delivered_method", "price_unit",
+                  "price_subtotal", "price_total", "margin"]  # fmt: skip
+        SaleOrder = self.env["sale.order"].with_user(self.salesperson_a)
+        for order in imported:
+            # the same quotation entered through the ORM
+            reference = SaleOrder.create({
+                "partner_id": order.partner_id.id,
+                "partner_shipping_id": order.partner_shipping_id.id,
+                "order_line": [
+                    (0, 0, {"product_id": line.product_id.id,
+                            "product_uom_qty": line.product_uom_qty,
+                            "price_unit": line.price_unit})
+                    for line in order.order_line
+                ],
+            })  # fmt: skip
+            self.assertEqual(order.fiscal_position_id, reference.fiscal_position_id)
+            for line, expected in zip(
+                order.order_line, reference.order_line, strict=True
+            ):
+                for fname in fnames:
+                    self.assertEqual(
+                        line[fname],
+                        expected[fname],
+                        f"{fname} of {line.product_id.name}",
+                    )
+        by_ref = {order.client_order_ref: order for order in imported}
+        zh_line = by_ref["PO-1"].order_line.filtered(
+            lambda line: line.product_id == self.ggd
+        )
+        self.assertIn("进线柜", zh_line.name, "in the customer's language")
+        self.assertEqual(zh_line.tax_ids, vat)
+        self.assertEqual(zh_line.customer_lead, 30)
+        self.assertEqual(by_ref["EX-1"].partner_id, other)
+        en_line = by_ref["EX-1"].order_line.filtered(
+            lambda line: line.product_id == self.ggd
+        )
+        self.assertNotIn("进线柜", en_line.name)
+        self.assertFalse(en_line.tax_ids, "the fiscal position takes the tax off")
+        self.assertEqual(by_ref["EN-1"].partner_id, english)
+        en_line = by_ref["EN-1"].order_line
+        self.assertNotIn("进线柜", en_line.name)
+        self.assertEqual(en_line.tax_ids, vat)
+
     def test_customer_codes_of_the_customer_match(self):
         self.env["appliance.model.alias"].create(
             {

@@ -30,6 +30,19 @@ NEAR_MISS_CODES = 30
 TEMPLATE_LIST_LIMIT = 5000
 TEMPLATE_FILENAME = "order_import_template.xlsx"
 ORDERS_PER_CREATE = 200
+# order line fields that depend on the product and the order's customer language,
+# fiscal position, currency and company only, never on the quantity or the price:
+# computed once per distinct (product, order context) by _add_line_precomputes
+LINE_PRECOMPUTES = (
+    "name",
+    "product_uom_id",
+    "tax_ids",
+    "customer_lead",
+    "purchase_price",
+    "qty_delivered_method",
+)
+# the values of a line that may differ between lines sharing those precomputes
+LINE_OWN_VALUES = frozenset(("product_uom_qty", "price_unit", "analytic_distribution"))
 
 
 def _phone_key(phone):
@@ -798,6 +811,7 @@ class ApplianceOrderImport(models.TransientModel):
             [self._prepare_order_vals(order, batch) for order in batch.orders]
         )
         self._add_order_precomputes(batch, vals_list)
+        self._add_line_precomputes(vals_list)
         # created in slices: the same queries, a bounded ORM cache. Without the
         # chatter's per-order work (a follower query and a creation message per
         # order): _log_import does the same for all orders at once.
@@ -886,6 +900,88 @@ class ApplianceOrderImport(models.TransientModel):
         names = self._next_order_names(len(unnamed))
         for vals, name in zip(unnamed, names or (), strict=False):
             vals["name"] = name
+
+    def _add_line_precomputes(self, vals_list):
+        """Line values the ORM would otherwise compute line by line (see
+        ``LINE_PRECOMPUTES``), worked out once per distinct product and order
+        context by the ORM itself on a new line, then given to every line.
+
+        The context of an order is what those computes read of it: its customer's
+        language, fiscal position, currency, company, quotation template and date.
+        Two lines share the values when all their other values are equal too
+        (a hook adding a unit of measure, say, gets its own). Values the file or a
+        hook set keep precedence.
+        """
+        SaleOrder = self.env["sale.order"]
+        SaleOrderLine = self.env["sale.order.line"]
+        if not all(fname in SaleOrderLine._fields for fname in LINE_PRECOMPUTES):
+            return
+        # what the new orders read of their customers, read for all of them at
+        # once (a new record prefetches only itself: a few queries per customer)
+        partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list})
+        partners.fetch(["lang", "user_ids"])
+        partners.mapped("is_public")
+        partners.with_company(self.env.company).mapped("property_product_pricelist")
+        context_of = {}  # order context -> representative new order
+        templates = {}  # (order context, line values) -> index in new_lines
+        new_lines = []
+        todo = []
+        for vals in vals_list:
+            order_vals = {k: v for k, v in vals.items() if k != "order_line"}
+            # orders of a customer differ in the fields below only by what the file
+            # gave; the customer decides the language and the currency
+            order_key = (
+                vals["partner_id"],
+                vals.get("fiscal_position_id"),
+                vals.get("pricelist_id"),
+                vals.get("company_id"),
+                vals.get("sale_order_template_id"),
+                vals.get("date_order"),
+            )
+            if order_key not in context_of:
+                order = SaleOrder.new(order_vals)
+                context_of[order_key] = (
+                    order._get_lang(),
+                    order.fiscal_position_id.id,
+                    order.currency_id.id,
+                    order.company_id.id,
+                    order.sale_order_template_id.id,
+                    order.date_order,
+                    order,
+                )
+            context = context_of[order_key]
+            for command in vals["order_line"]:
+                line_vals = command[2]
+                if line_vals.get("display_type") or not line_vals.get("product_id"):
+                    continue
+                own = {k: v for k, v in line_vals.items() if k not in LINE_OWN_VALUES}
+                try:
+                    key = (context[:-1], frozenset(own.items()))
+                except TypeError:  # an unhashable value (x2many commands): ORM's way
+                    continue
+                if key not in templates:
+                    templates[key] = len(templates)
+                    new_lines.append(
+                        SaleOrderLine.new({**own, "order_id": context[-1]})
+                    )
+                todo.append((line_vals, templates[key]))
+        # iterated as one recordset, the new lines are computed together (their
+        # products read in one query per field, not one per product)
+        lines = SaleOrderLine.concat(*new_lines)
+        values = [
+            {
+                fname: line._fields[fname].convert_to_write(line[fname], line)
+                for fname in LINE_PRECOMPUTES
+            }
+            for line in lines
+        ]
+        for line_vals, index in todo:
+            for fname, value in values[index].items():
+                if fname not in line_vals:
+                    # x2many commands: each line its own list
+                    line_vals[fname] = (
+                        copy.deepcopy(value) if isinstance(value, list) else value
+                    )
 
     def _next_order_names(self, count):
         """``count`` quotation numbers drawn at once from the ``sale.order``
