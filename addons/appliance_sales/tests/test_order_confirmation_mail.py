@@ -1,3 +1,4 @@
+import time
 from contextlib import suppress
 from unittest.mock import patch
 
@@ -38,7 +39,7 @@ class TestOrderConfirmationMail(ApprovalCase):
         return self.env["mail.mail"].search(
             [
                 ("model", "=", "sale.order"),
-                ("res_id", "=", order.id),
+                ("res_id", "in", order.ids),
                 ("recipient_ids", "in", order.partner_id.ids),
             ]
         )
@@ -89,6 +90,38 @@ class TestOrderConfirmationMail(ApprovalCase):
         self._run_pending_emails_cron()
         order._send_order_confirmation_mail()
         self.assertEqual(len(self._customer_mails(order)), 1, "sent once")
+
+    def test_pending_emails_cron_sends_nothing_once_its_time_is_up(self):
+        # the cron runner calls the job again and again until its time is up,
+        # then at least ten times: each late call must not start an e-mail
+        self.env["ir.config_parameter"].sudo().set_param("sale.async_emails", "True")
+        orders = self._big_quotation(
+            qty=1, partner=self.english_customer
+        ) | self._big_quotation(qty=1, partner=self.english_customer)
+        orders.with_user(self.salesperson_a).action_confirm()
+        self.assertEqual(orders.pending_email_template_id, self.template)
+        reported = []
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            reported.append((processed, remaining))
+            return float("inf")
+
+        SaleOrder = self.env["sale.order"]
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress", commit_progress
+        ):
+            SaleOrder.with_context(
+                cron_end_time=time.monotonic() - 1
+            )._cron_send_pending_emails()
+            self.assertEqual(reported, [(0, 2)], "two left, none sent")
+            self.assertFalse(self._customer_mails(orders))
+            self.assertEqual(orders.pending_email_template_id, self.template)
+            # with time left, Odoo's loop sends them
+            SaleOrder.with_context(
+                cron_end_time=time.monotonic() + 60
+            )._cron_send_pending_emails()
+        self.assertEqual(len(self._customer_mails(orders)), 2)
+        self.assertFalse(orders.pending_email_template_id)
 
     def test_english_customer_gets_english(self):
         order = self._big_quotation(qty=1, partner=self.english_customer)
