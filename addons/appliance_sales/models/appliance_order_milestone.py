@@ -29,6 +29,8 @@ class ApplianceOrderMilestone(models.Model):
     _name = "appliance.order.milestone"
     _description = "Order Milestone"
     _order = "date desc, id desc"
+    # found by the order or delivery number it shows
+    _rec_names_search = ["order_id", "picking_id"]
 
     order_id = fields.Many2one(
         "sale.order",

@@ -116,6 +116,13 @@ class TestMilestones(MilestoneCase):
             )
         )
 
+    def test_events_are_found_by_their_order_number(self):
+        event = self.order.appliance_milestone_ids
+        Event = self.Event.with_user(self.salesperson_a)
+        found = Event.name_search(self.order.name)
+        self.assertEqual([row[0] for row in found], event.ids)
+        self.assertFalse(Event.search([("display_name", "ilike", "no such order")]))
+
     def test_salesperson_moves_own_order_into_production_then_ready(self):
         order = self.order
         self._set(order, self.salesperson_a, "in_production", note="Frame welded")
