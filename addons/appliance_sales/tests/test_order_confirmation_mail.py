@@ -75,7 +75,8 @@ class TestOrderConfirmationMail(ApprovalCase):
             self.env["sale.order"]._cron_send_pending_emails()
 
     def test_async_emails_leave_the_mail_and_pdf_to_the_cron_once(self):
-        self.env["ir.config_parameter"].sudo().set_param("sale.async_emails", "True")
+        ICP = self.env["ir.config_parameter"].sudo()  # sudo: a system setting
+        ICP.set_param("sale.async_emails", "True")
         order = self._big_quotation(qty=1, partner=self.english_customer)
         order.with_user(self.salesperson_a).action_confirm()
         self.assertEqual(order.state, "sale")
@@ -94,7 +95,8 @@ class TestOrderConfirmationMail(ApprovalCase):
     def test_pending_emails_cron_sends_nothing_once_its_time_is_up(self):
         # the cron runner calls the job again and again until its time is up,
         # then at least ten times: each late call must not start an e-mail
-        self.env["ir.config_parameter"].sudo().set_param("sale.async_emails", "True")
+        ICP = self.env["ir.config_parameter"].sudo()  # sudo: a system setting
+        ICP.set_param("sale.async_emails", "True")
         orders = self._big_quotation(
             qty=1, partner=self.english_customer
         ) | self._big_quotation(qty=1, partner=self.english_customer)
