@@ -108,15 +108,7 @@ class Load:
                 "appliance_count_approval_value": 0,
             },
         )
-        warehouse = rpc(
-            "stock.warehouse",
-            "search_read",
-            [("company_id", "=", self.company_id)],
-            ["lot_stock_id"],
-            limit=1,
-        )[0]
-        self.warehouse_id = warehouse["id"]
-        self.stock_location_id = warehouse["lot_stock_id"][0]
+        self.warehouse_id, self.stock_location_id = rpc.main_stock(self.company_id)
         self.reason_id = rpc.ref("appliance_stock.reason_damage")
         cn, js = rpc.ref("base.cn"), rpc.ref("base.state_cn_JS")
         self.customers = []

@@ -229,6 +229,17 @@ class Rpc:
         )
         return rows[0]["res_id"] if rows else False
 
+    def main_stock(self, company_id):
+        """(warehouse id, its stock location id) of ``company_id``'s first warehouse."""
+        warehouse = self(
+            "stock.warehouse",
+            "search_read",
+            [("company_id", "=", company_id)],
+            ["lot_stock_id"],
+            limit=1,
+        )[0]
+        return warehouse["id"], warehouse["lot_stock_id"][0]
+
 
 # ------------------------------------------------------------------ server
 

@@ -52,15 +52,7 @@ class ServerTrials:
         self.rpc = rpc
         company = rpc("res.users", "read", [rpc.uid], ["company_id"])[0]["company_id"]
         self.company_id = company[0]
-        warehouse = rpc(
-            "stock.warehouse",
-            "search_read",
-            [("company_id", "=", self.company_id)],
-            ["lot_stock_id"],
-            limit=1,
-        )[0]
-        self.warehouse_id = warehouse["id"]
-        self.stock_location_id = warehouse["lot_stock_id"][0]
+        self.warehouse_id, self.stock_location_id = rpc.main_stock(self.company_id)
         self.credit_rule_id = rpc.ref("appliance_sales.tier_definition_credit_limit")
         self.saved_guard = rpc(
             "res.company", "read", [self.company_id], ["appliance_oversell_guard"]

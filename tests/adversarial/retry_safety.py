@@ -78,15 +78,7 @@ class Scenarios:
         self.tag = tag  # unique per run: names, refs and e-mail addresses
         company = rpc("res.users", "read", [rpc.uid], ["company_id"])[0]["company_id"]
         self.company_id = company[0]
-        warehouse = rpc(
-            "stock.warehouse",
-            "search_read",
-            [("company_id", "=", self.company_id)],
-            ["lot_stock_id"],
-            limit=1,
-        )[0]
-        self.warehouse_id = warehouse["id"]
-        self.stock_location_id = warehouse["lot_stock_id"][0]
+        self.warehouse_id, self.stock_location_id = rpc.main_stock(self.company_id)
         self.saved = rpc(
             "res.company",
             "read",
